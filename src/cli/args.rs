@@ -1,0 +1,118 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use deboil::io::Format;
+use deboil::runner::OnError;
+
+/// Strip boilerplate (captions, credits, "More from" teasers, promos, prompts) from scraped news.
+#[derive(Debug, Parser)]
+#[command(name = "deboil", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Clean documents: .txt files, JSONL, directories of them, or stdin.
+    Clean(CleanArgs),
+    /// List, show, test and check rules.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+/// Which rules to load.
+#[derive(Debug, Args, Clone, Default)]
+pub struct RuleArgs {
+    /// Add a rule file, or every .toml file under a directory (repeatable).
+    #[arg(long = "rules", value_name = "PATH")]
+    pub rules: Vec<PathBuf>,
+    /// Do not load the built-in rules.
+    #[arg(long)]
+    pub no_default_rules: bool,
+    /// Only run these rules (ids or categories, comma-separated, repeatable).
+    #[arg(long, value_delimiter = ',', value_name = "ID|CATEGORY")]
+    pub select: Vec<String>,
+    /// Do not run these rules (ids or categories, comma-separated, repeatable).
+    #[arg(long, value_delimiter = ',', value_name = "ID|CATEGORY")]
+    pub ignore: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CleanArgs {
+    /// Inputs: files, directories (recursive) or `-` for stdin.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Output file, or directory mirroring the inputs; stdout when absent.
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// Input format; by default from the file extension (.jsonl/.ndjson/.json: jsonl; else text).
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// JSONL field holding the document text.
+    #[arg(long, default_value = "text")]
+    pub text_field: String,
+    /// JSONL field holding the document id (for messages).
+    #[arg(long, default_value = "id")]
+    pub id_field: String,
+    /// JSONL field holding the page URL (for site rules).
+    #[arg(long, default_value = "url")]
+    pub url_field: String,
+    /// Add the removals to each JSONL record under this field: [{"start","end","rule"}].
+    #[arg(long, value_name = "FIELD")]
+    pub annotate: Option<String>,
+    /// Worker threads (0: one per core).
+    #[arg(short, long, default_value_t = 0)]
+    pub jobs: usize,
+    /// What to do with a record that cannot be read.
+    #[arg(long, value_enum, default_value_t = OnError::Fail)]
+    pub on_error: OnError,
+    /// Write the run's counts (per rule and category) as JSON to this file.
+    #[arg(long, value_name = "FILE")]
+    pub stats: Option<PathBuf>,
+    /// Print no summary.
+    #[arg(short, long)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List the loaded rules.
+    List {
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+        #[command(flatten)]
+        rules: RuleArgs,
+    },
+    /// Show one rule in full.
+    Show {
+        /// The rule id.
+        id: String,
+        #[command(flatten)]
+        rules: RuleArgs,
+    },
+    /// Run every rule's examples (built-in and given files); exit 1 on any failure.
+    Test {
+        /// Rule files or directories to test along with the built-in rules.
+        paths: Vec<PathBuf>,
+        /// Test only the given files, not the built-in rules.
+        #[arg(long)]
+        no_default_rules: bool,
+    },
+    /// Validate rule files without running anything.
+    Check {
+        /// Rule files or directories.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+}

@@ -1,0 +1,36 @@
+//! clap wiring, exit codes and error context for the `deboil` binary.
+
+mod args;
+mod clean;
+mod exit;
+mod rules_cmd;
+
+use clap::Parser;
+
+pub use exit::ExitCode;
+
+/// Parses arguments, runs the command, prints any error, and returns the exit code.
+pub fn main() -> i32 {
+    let cli = args::Cli::parse();
+    let result = match cli.command {
+        args::Command::Clean(a) => clean::run(a),
+        args::Command::Rules(a) => rules_cmd::run(a),
+    };
+    match result {
+        Ok(code) => code as i32,
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitCode::Success as i32;
+            }
+            eprintln!("deboil: error: {err:#}");
+            ExitCode::Error as i32
+        }
+    }
+}
+
+/// A closed stdout (`deboil clean x | head`) is not an error.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

@@ -1,0 +1,125 @@
+//! `deboil rules list|show|test|check`.
+
+use std::io::Write;
+
+use anyhow::{Result, anyhow};
+use deboil::rules::{Rule, RuleSet, RuleSetBuilder, examples};
+use serde::Serialize;
+
+use super::ExitCode;
+use super::args::{ListFormat, RuleArgs, RulesCommand};
+
+/// Loads the rules the arguments name; any error refuses the whole set.
+pub fn load(args: &RuleArgs) -> Result<RuleSet> {
+    let mut b = RuleSetBuilder::new();
+    if !args.no_default_rules {
+        b.add_defaults()?;
+    }
+    for path in &args.rules {
+        b.add_path(path)?;
+    }
+    let set = b.build()?;
+    if set.is_empty() {
+        return Err(anyhow!("no rules loaded (--no-default-rules without --rules)"));
+    }
+    set.filter(&args.select, &args.ignore).map_err(|e| anyhow!(e))
+}
+
+pub fn run(cmd: RulesCommand) -> Result<ExitCode> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match cmd {
+        RulesCommand::List { format, rules } => {
+            let set = load(&rules)?;
+            match format {
+                ListFormat::Table => {
+                    for r in set.rules() {
+                        writeln!(
+                            out,
+                            "{:<32} {:<11} {:<9} {}  [{}]",
+                            r.id, r.category, r.kind, r.description, r.source.file
+                        )?;
+                    }
+                }
+                ListFormat::Json => {
+                    let list: Vec<RuleInfo<'_>> = set.rules().iter().map(RuleInfo::from).collect();
+                    serde_json::to_writer_pretty(&mut out, &list)?;
+                    writeln!(out)?;
+                }
+            }
+        }
+        RulesCommand::Show { id, rules } => {
+            let set = load(&rules)?;
+            let rule =
+                set.get(&id).ok_or_else(|| anyhow!("no rule with id {id:?} (see `deboil rules list`)"))?;
+            show(&mut out, rule)?;
+        }
+        RulesCommand::Test { paths, no_default_rules } => {
+            let set = load(&RuleArgs { rules: paths, no_default_rules, ..RuleArgs::default() })?;
+            let (failures, count) = examples::run(&set);
+            for f in &failures {
+                writeln!(out, "FAIL {f}")?;
+            }
+            writeln!(
+                out,
+                "{} rules, {} examples: {} passed, {} failed",
+                set.len(),
+                count,
+                count - failures.len(),
+                failures.len()
+            )?;
+            if !failures.is_empty() {
+                return Ok(ExitCode::TestsFailed);
+            }
+        }
+        RulesCommand::Check { paths } => {
+            let set = load(&RuleArgs { rules: paths, no_default_rules: true, ..RuleArgs::default() })?;
+            writeln!(out, "ok: {} rules", set.len())?;
+        }
+    }
+    Ok(ExitCode::Success)
+}
+
+fn show(out: &mut impl Write, r: &Rule) -> std::io::Result<()> {
+    writeln!(out, "id:          {}", r.id)?;
+    writeln!(out, "category:    {}", r.category)?;
+    writeln!(out, "kind:        {}", r.kind)?;
+    writeln!(out, "description: {}", r.description)?;
+    writeln!(out, "source:      {}", r.source)?;
+    for p in &r.patterns {
+        writeln!(out, "pattern:     {p}")?;
+    }
+    if r.case_insensitive {
+        writeln!(out, "case:        insensitive")?;
+    }
+    if !r.sites.is_empty() {
+        writeln!(out, "sites:       {:?}", r.sites)?;
+    }
+    writeln!(out, "conditions:  {:?}", r.conditions)?;
+    writeln!(out, "examples:    {}", r.examples.len())?;
+    for e in &r.examples {
+        writeln!(out, "  {:?} {:?}", e.expect, e.input)?;
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct RuleInfo<'a> {
+    id: &'a str,
+    category: &'a str,
+    kind: &'a str,
+    description: &'a str,
+    source: String,
+}
+
+impl<'a> From<&'a Rule> for RuleInfo<'a> {
+    fn from(r: &'a Rule) -> Self {
+        RuleInfo {
+            id: &r.id,
+            category: r.category.as_str(),
+            kind: r.kind.as_str(),
+            description: &r.description,
+            source: r.source.to_string(),
+        }
+    }
+}

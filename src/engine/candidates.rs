@@ -1,0 +1,179 @@
+//! Matching: every rule looks at the original lines and proposes byte ranges to remove.
+
+use crate::rules::{Kind, Rule, RuleSet, host_of};
+
+use super::lines::{Line, Lines, same_words, words};
+
+/// A byte range one rule wants removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Candidate {
+    pub start: usize,
+    pub end: usize,
+    /// Index of the rule in its set (pack order).
+    pub rule: usize,
+}
+
+/// All candidates of all rules for one document, unsorted.
+pub(crate) fn find(rules: &RuleSet, lines: &Lines<'_>, url: Option<&str>) -> Vec<Candidate> {
+    let host = if rules.has_site_rules { url.and_then(host_of) } else { None };
+    let applies = |rule: &Rule| {
+        rule.sites.is_empty() || host.as_deref().is_some_and(|h| rule.sites.iter().any(|g| g.matches(h)))
+    };
+    let mut out = Vec::new();
+    // For section rules: the last line an open section already covers, per rule.
+    let mut covered: Vec<(usize, usize)> = Vec::new();
+    for (i, line) in lines.lines.iter().enumerate() {
+        if line.is_blank() {
+            continue;
+        }
+        let matched = rules.set.matches(line.text);
+        if !matched.matched_any() {
+            continue;
+        }
+        for pattern in matched.iter() {
+            let ri = rules.set_rule[pattern];
+            let rule = &rules.rules()[ri];
+            if !applies(rule) || !lines.meets(i, &rule.conditions) {
+                continue;
+            }
+            match rule.kind {
+                Kind::Line => out.push(whole(line, ri)),
+                Kind::Span => spans(rule, ri, line, &mut out),
+                Kind::Section => {
+                    if covered.iter().any(|&(r, until)| r == ri && until >= i) {
+                        continue;
+                    }
+                    let last = section_end(rule, lines, i);
+                    covered.push((ri, last));
+                    out.push(Candidate { start: line.start, end: lines.lines[last].end, rule: ri });
+                }
+                Kind::Caption => {
+                    let top = caption_top(rule, lines, i);
+                    out.push(Candidate { start: lines.lines[top].start, end: line.end, rule: ri });
+                }
+                Kind::Duplicate => unreachable!("duplicate rules are not in the pattern set"),
+            }
+        }
+    }
+    for &ri in &rules.duplicate_rules {
+        let rule = &rules.rules()[ri];
+        if applies(rule) {
+            duplicates(rule, ri, lines, &mut out);
+        }
+    }
+    enforce_max_removed(rules, lines.input.len(), &mut out);
+    out
+}
+
+fn whole(line: &Line<'_>, rule: usize) -> Candidate {
+    Candidate { start: line.start, end: line.end, rule }
+}
+
+/// Each match inside the line, widened over the whitespace that would otherwise be left doubled
+/// or dangling.
+fn spans(rule: &Rule, ri: usize, line: &Line<'_>, out: &mut Vec<Candidate>) {
+    let re = rule.regex.as_ref().expect("span rules have a pattern");
+    let text = line.text;
+    for m in re.find_iter(text) {
+        if m.is_empty() {
+            continue;
+        }
+        let (mut s, mut e) = (m.start(), m.end());
+        let after = text[e..].len() - text[e..].trim_start().len();
+        let before = text[..s].len() - text[..s].trim_end().len();
+        if e == text.len() {
+            s -= before;
+        } else if s == 0 || before > 0 {
+            e += after;
+        }
+        out.push(Candidate { start: line.text_start + s, end: line.text_start + e, rule: ri });
+    }
+}
+
+/// The last line of a section starting at line `i`.
+fn section_end(rule: &Rule, lines: &Lines<'_>, i: usize) -> usize {
+    let mut last = i;
+    let mut taken = 0;
+    for j in i + 1..lines.lines.len() {
+        let line = &lines.lines[j];
+        if line.is_blank() {
+            continue;
+        }
+        if rule.end.as_ref().is_some_and(|re| re.is_match(line.text)) {
+            break;
+        }
+        if rule.max_lines.is_some_and(|m| taken >= m) {
+            break;
+        }
+        taken += 1;
+        last = j;
+    }
+    last
+}
+
+/// The first line of a caption block ending with the credit on line `i`: the line right above
+/// (across at most one blank line) when it is short enough to be a caption, and copies of it
+/// right above that (alt text, then caption).
+fn caption_top(rule: &Rule, lines: &Lines<'_>, i: usize) -> usize {
+    let above = |k: usize| -> Option<usize> {
+        let j = k.checked_sub(1)?;
+        if !lines.lines[j].is_blank() {
+            return Some(j);
+        }
+        let j = j.checked_sub(1)?;
+        (!lines.lines[j].is_blank()).then_some(j)
+    };
+    let Some(caption) = above(i) else { return i };
+    let text = lines.lines[caption].text;
+    if words(text) > rule.max_caption_words || rule.regex.as_ref().is_some_and(|re| re.is_match(text)) {
+        return i;
+    }
+    let mut top = caption;
+    while let Some(j) = above(top) {
+        if !same_words(lines.lines[j].text, text) {
+            break;
+        }
+        top = j;
+    }
+    top
+}
+
+fn duplicates(rule: &Rule, ri: usize, lines: &Lines<'_>, out: &mut Vec<Candidate>) {
+    let mut prev: Option<&str> = None;
+    for (i, line) in lines.lines.iter().enumerate() {
+        if line.is_blank() {
+            continue;
+        }
+        if prev.is_some_and(|p| same_words(p, line.text))
+            && rule.regex.as_ref().is_none_or(|re| re.is_match(line.text))
+            && lines.meets(i, &rule.conditions)
+        {
+            out.push(whole(line, ri));
+        }
+        prev = Some(line.text);
+    }
+}
+
+/// Drops every candidate of a rule whose removals in this document exceed its `max_removed`.
+fn enforce_max_removed(rules: &RuleSet, len: usize, out: &mut Vec<Candidate>) {
+    for (ri, rule) in rules.rules().iter().enumerate() {
+        let Some(limit) = rule.max_removed else { continue };
+        let mut ranges: Vec<(usize, usize)> =
+            out.iter().filter(|c| c.rule == ri).map(|c| (c.start, c.end)).collect();
+        if ranges.is_empty() {
+            continue;
+        }
+        ranges.sort_unstable();
+        let (mut total, mut reach) = (0, 0);
+        for (s, e) in ranges {
+            let s = s.max(reach);
+            if e > s {
+                total += e - s;
+                reach = e;
+            }
+        }
+        if total as f64 > limit * len as f64 {
+            out.retain(|c| c.rule != ri);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! A document split into lines, with the structural facts rules' conditions ask about.
+
+use std::cell::OnceCell;
+
+use crate::rules::{BODY_WORDS, Conditions};
+
+/// One line of the input. Offsets are bytes into the document.
+#[derive(Debug, Clone)]
+pub(crate) struct Line<'a> {
+    /// First byte of the line.
+    pub start: usize,
+    /// One past the last byte, terminator (`\n` or `\r\n`) included.
+    pub end: usize,
+    /// The line with surrounding whitespace trimmed; what patterns see.
+    pub text: &'a str,
+    /// Byte offset of `text` in the document.
+    pub text_start: usize,
+}
+
+impl Line<'_> {
+    pub fn is_blank(&self) -> bool {
+        self.text.is_empty()
+    }
+}
+
+/// A document's lines and the per-document facts conditions use, computed on demand.
+pub(crate) struct Lines<'a> {
+    pub input: &'a str,
+    pub lines: Vec<Line<'a>>,
+    /// Ordinal among non-blank lines, for each line (blank lines get the next one's).
+    rank: Vec<u32>,
+    nonblank: usize,
+    last_body: OnceCell<Option<usize>>,
+}
+
+impl<'a> Lines<'a> {
+    pub fn new(input: &'a str) -> Lines<'a> {
+        let mut lines = Vec::new();
+        let mut rank = Vec::new();
+        let mut nonblank = 0u32;
+        let mut start = 0;
+        let bytes = input.as_bytes();
+        while start < bytes.len() {
+            let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i + 1);
+            let raw = &input[start..end];
+            let trimmed_start = raw.trim_start();
+            let text = trimmed_start.trim_end();
+            let text_start = start + (raw.len() - trimmed_start.len());
+            rank.push(nonblank);
+            if !text.is_empty() {
+                nonblank += 1;
+            }
+            lines.push(Line { start, end, text, text_start });
+            start = end;
+        }
+        Lines { input, lines, rank, nonblank: nonblank as usize, last_body: OnceCell::new() }
+    }
+
+    /// The nearest non-blank line before line `i`.
+    pub fn prev_nonblank(&self, i: usize) -> Option<usize> {
+        (0..i).rev().find(|&j| !self.lines[j].is_blank())
+    }
+
+    /// The nearest non-blank line after line `i`.
+    pub fn next_nonblank(&self, i: usize) -> Option<usize> {
+        (i + 1..self.lines.len()).find(|&j| !self.lines[j].is_blank())
+    }
+
+    /// The last body paragraph: a line of at least [`BODY_WORDS`] words ending like a sentence.
+    fn last_body(&self) -> Option<usize> {
+        *self.last_body.get_or_init(|| {
+            (0..self.lines.len()).rev().find(|&i| {
+                let t = self.lines[i].text;
+                ends_sentence(t) && words(t) >= BODY_WORDS
+            })
+        })
+    }
+
+    /// Whether line `i` meets every condition in `c`.
+    pub fn meets(&self, i: usize, c: &Conditions) -> bool {
+        let text = self.lines[i].text;
+        if c.min_words.is_some() || c.max_words.is_some() {
+            let n = words(text);
+            if c.min_words.is_some_and(|m| n < m) || c.max_words.is_some_and(|m| n > m) {
+                return false;
+            }
+        }
+        if c.max_chars.is_some_and(|m| text.chars().count() > m) {
+            return false;
+        }
+        if c.sentence.is_some_and(|want| ends_sentence(text) != want) {
+            return false;
+        }
+        let rank = self.rank[i] as usize;
+        if c.in_head.is_some_and(|n| rank >= n) {
+            return false;
+        }
+        if c.in_tail.is_some_and(|n| self.nonblank - rank > n) {
+            return false;
+        }
+        if c.after_body && self.last_body().is_some_and(|b| b >= i) {
+            return false;
+        }
+        let neighbour =
+            |j: Option<usize>, re: &regex::Regex| j.is_some_and(|j| re.is_match(self.lines[j].text));
+        if c.prev.as_ref().is_some_and(|re| !neighbour(self.prev_nonblank(i), re)) {
+            return false;
+        }
+        if c.next.as_ref().is_some_and(|re| !neighbour(self.next_nonblank(i), re)) {
+            return false;
+        }
+        true
+    }
+}
+
+/// Number of whitespace-separated words.
+pub(crate) fn words(text: &str) -> usize {
+    text.split_whitespace().count()
+}
+
+/// Whether `text` ends like a sentence: `.`, `!`, `?` or `…`, possibly followed by closing
+/// quotes or brackets.
+pub(crate) fn ends_sentence(text: &str) -> bool {
+    let core = text.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»', '*']);
+    core.ends_with(['.', '!', '?', '…'])
+}
+
+/// Whether two lines are equal once runs of whitespace are folded.
+pub(crate) fn same_words(a: &str, b: &str) -> bool {
+    a == b || a.split_whitespace().eq(b.split_whitespace())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_keep_terminators_and_trim_text() {
+        let l = Lines::new("  a b \r\n\nc");
+        let got: Vec<_> = l.lines.iter().map(|x| (x.start, x.end, x.text)).collect();
+        assert_eq!(got, vec![(0, 8, "a b"), (8, 9, ""), (9, 10, "c")]);
+        assert_eq!(l.lines[0].text_start, 2);
+    }
+
+    #[test]
+    fn sentence_endings() {
+        assert!(ends_sentence("He said so."));
+        assert!(ends_sentence("“Why?”"));
+        assert!(ends_sentence("He said NATO will…"));
+        assert!(!ends_sentence("More from GZERO Media"));
+        assert!(!ends_sentence("Read more:"));
+    }
+}

@@ -1,0 +1,13 @@
+//! Readers and writers: input discovery, formats (plain text, JSONL), compression (gzip,
+//! zstd) and atomic output files. Nothing here knows about rules.
+
+mod compress;
+mod error;
+pub mod jsonl;
+mod output;
+mod walk;
+
+pub use compress::{Compression, open_input, open_reader};
+pub use error::InputError;
+pub use output::AtomicFile;
+pub use walk::{Format, InputFile, discover};

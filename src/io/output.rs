@@ -1,0 +1,62 @@
+//! Atomic output: write to a temporary file beside the target, rename when complete.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use super::compress::{Compression, FinishWrite};
+
+/// An output file that appears under its final name only once [`AtomicFile::commit`] runs.
+/// Dropped without a commit (an error, a panic), it removes its temporary file.
+pub struct AtomicFile {
+    target: PathBuf,
+    temp: PathBuf,
+    writer: Option<Box<dyn FinishWrite>>,
+}
+
+impl AtomicFile {
+    /// Creates the temporary file for `target` (and its parent directories); compression
+    /// follows the target's name.
+    pub fn create(target: &Path) -> io::Result<AtomicFile> {
+        let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir)?;
+        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let temp = dir.join(format!(".{name}.deboil-{}.tmp", std::process::id()));
+        let file = File::create(&temp)?;
+        let writer = Compression::from_name(target).writer(BufWriter::with_capacity(1 << 16, file))?;
+        Ok(AtomicFile { target: target.to_path_buf(), temp, writer: Some(writer) })
+    }
+
+    /// The final path.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// Finishes compression, syncs nothing more than a close does, and renames into place.
+    pub fn commit(mut self) -> io::Result<()> {
+        if let Some(w) = self.writer.take() {
+            w.finish_box()?;
+        }
+        std::fs::rename(&self.temp, &self.target)
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.writer.as_mut().expect("not committed").write(buf)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.writer.as_mut().expect("not committed").write_all(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.writer.as_mut().expect("not committed").flush()
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if self.writer.take().is_some() {
+            let _ = std::fs::remove_file(&self.temp);
+        }
+    }
+}

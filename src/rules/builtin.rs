@@ -1,0 +1,23 @@
+//! The default rule packs, compiled into the binary from `rules/`.
+
+/// A rule file embedded in the binary.
+#[derive(Debug, Clone, Copy)]
+pub struct BuiltinPack {
+    /// Path under `rules/`, such as `credit.toml` or `sites/gzeromedia.toml`.
+    pub name: &'static str,
+    /// The file's text.
+    pub text: &'static str,
+}
+
+macro_rules! packs {
+    ($($name:literal),* $(,)?) => {
+        /// Every built-in pack, in attribution order. A test checks this equals `rules/` on disk.
+        pub const BUILTIN_PACKS: &[BuiltinPack] = &[
+            $(BuiltinPack { name: $name, text: include_str!(concat!("../../rules/", $name)) },)*
+        ];
+    };
+}
+
+// Order matters: when two rules remove the same text, the first pack's rule is credited.
+// Specific junk (credits, captions) comes before broad sections.
+packs!["credit.toml", "embed.toml", "more-from.toml",];

@@ -1,0 +1,216 @@
+//! Validation: raw serde rules → compiled [`Rule`]s, with every error located in the file.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use regex::{Regex, RegexBuilder};
+use toml::Spanned;
+
+use super::examples::{Example, Expect};
+use super::raw::{RawFile, RawRule};
+use super::{
+    Category, Conditions, DEFAULT_MAX_CAPTION_WORDS, Excerpt, Kind, Location, REGEX_SIZE_LIMIT, Rule,
+    RuleError, SiteGlob,
+};
+
+/// Parses and validates one rule file.
+pub(crate) fn compile_file(name: &str, text: &str) -> Result<Vec<Rule>, RuleError> {
+    let raw: RawFile = toml::from_str(text).map_err(|e| {
+        let offset = e.span().map_or(0, |s| s.start);
+        RuleError::Syntax {
+            loc: Location::at(name, text, offset),
+            message: e.message().trim().to_string(),
+            excerpt: Excerpt::at(text, offset),
+        }
+    })?;
+    let file = SourceFile { name, text };
+    raw.rule.into_iter().map(|r| file.compile_rule(r)).collect()
+}
+
+struct SourceFile<'a> {
+    name: &'a str,
+    text: &'a str,
+}
+
+impl SourceFile<'_> {
+    fn loc(&self, span: Range<usize>) -> Location {
+        Location::at(self.name, self.text, span.start)
+    }
+
+    fn invalid(&self, rule: &str, span: Range<usize>, message: impl Into<String>) -> RuleError {
+        RuleError::Invalid {
+            loc: self.loc(span.clone()),
+            rule: rule.to_string(),
+            message: message.into(),
+            excerpt: Excerpt::at(self.text, span.start),
+        }
+    }
+
+    fn regex(&self, rule: &str, pattern: &Spanned<String>, ci: bool) -> Result<Regex, RuleError> {
+        compile_regex(pattern.get_ref(), ci).map_err(|m| self.invalid(rule, pattern.span(), m))
+    }
+
+    fn compile_rule(&self, spanned: Spanned<RawRule>) -> Result<Rule, RuleError> {
+        let span = spanned.span();
+        let raw = spanned.into_inner();
+        let id = raw.id.get_ref().trim().to_string();
+        if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            return Err(self.invalid(
+                &id,
+                raw.id.span(),
+                "id must be non-empty ASCII letters, digits, '-' or '_'",
+            ));
+        }
+        let category = Category::parse(raw.category.get_ref()).ok_or_else(|| {
+            let names: Vec<_> = Category::ALL.iter().map(|c| c.as_str()).collect();
+            self.invalid(
+                &id,
+                raw.category.span(),
+                format!(
+                    "unknown category {:?} (expected one of: {})",
+                    raw.category.get_ref(),
+                    names.join(", ")
+                ),
+            )
+        })?;
+        let kind = Kind::parse(raw.kind.get_ref()).ok_or_else(|| {
+            let names: Vec<_> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+            self.invalid(
+                &id,
+                raw.kind.span(),
+                format!("unknown kind {:?} (expected one of: {})", raw.kind.get_ref(), names.join(", ")),
+            )
+        })?;
+        if raw.description.get_ref().trim().is_empty() {
+            return Err(self.invalid(&id, raw.description.span(), "description is empty"));
+        }
+
+        let ci = raw.case_insensitive;
+        let mut sources: Vec<&Spanned<String>> = raw.pattern.iter().collect();
+        sources.extend(raw.patterns.iter().flatten());
+        if raw.pattern.is_some() && raw.patterns.is_some() {
+            return Err(self.invalid(&id, span, "give either `pattern` or `patterns`, not both"));
+        }
+        for p in &sources {
+            self.regex(&id, p, ci)?;
+        }
+        let patterns: Vec<String> = sources.iter().map(|p| p.get_ref().clone()).collect();
+        let regex = match patterns.len() {
+            0 if kind == Kind::Duplicate => None,
+            0 => {
+                return Err(self.invalid(&id, span, format!("a `{kind}` rule needs `pattern` or `patterns`")));
+            }
+            _ => {
+                let joined = patterns.iter().map(|p| format!("(?:{p})")).collect::<Vec<_>>().join("|");
+                Some(compile_regex(&joined, ci).map_err(|m| self.invalid(&id, span.clone(), m))?)
+            }
+        };
+
+        let only = |present: bool, what: &str, wanted: Kind| -> Result<(), RuleError> {
+            if present && kind != wanted {
+                return Err(self.invalid(
+                    &id,
+                    span.clone(),
+                    format!("`{what}` applies only to `{wanted}` rules"),
+                ));
+            }
+            Ok(())
+        };
+        only(raw.end.is_some(), "end", Kind::Section)?;
+        only(raw.max_lines.is_some(), "max_lines", Kind::Section)?;
+        only(raw.max_caption_words.is_some(), "max_caption_words", Kind::Caption)?;
+
+        let end = raw.end.as_ref().map(|p| self.regex(&id, p, ci)).transpose()?;
+        let conditions = Conditions {
+            min_words: raw.min_words,
+            max_words: raw.max_words,
+            max_chars: raw.max_chars,
+            sentence: raw.sentence,
+            in_head: raw.in_head,
+            in_tail: raw.in_tail,
+            after_body: raw.after_body,
+            prev: raw.prev.as_ref().map(|p| self.regex(&id, p, ci)).transpose()?,
+            next: raw.next.as_ref().map(|p| self.regex(&id, p, ci)).transpose()?,
+        };
+        if let (Some(lo), Some(hi)) = (conditions.min_words, conditions.max_words)
+            && lo > hi
+        {
+            return Err(self.invalid(&id, span, "min_words is larger than max_words"));
+        }
+        let max_removed = match &raw.max_removed {
+            Some(f) if !(*f.get_ref() > 0.0 && *f.get_ref() <= 1.0) => {
+                return Err(self.invalid(&id, f.span(), "max_removed must be a fraction in (0, 1]"));
+            }
+            other => other.as_ref().map(|f| *f.get_ref()),
+        };
+        let sites = raw
+            .sites
+            .iter()
+            .map(|s| {
+                SiteGlob::parse(s.get_ref()).ok_or_else(|| {
+                    self.invalid(
+                        &id,
+                        s.span(),
+                        format!("bad site {:?}: expected a host or `*.` and a host", s.get_ref()),
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+
+        let mut examples = Vec::new();
+        for s in &raw.remove {
+            examples.push(Example {
+                input: s.get_ref().clone(),
+                expect: Expect::Removed,
+                source: self.loc(s.span()),
+            });
+        }
+        for s in &raw.keep {
+            examples.push(Example {
+                input: s.get_ref().clone(),
+                expect: Expect::Kept,
+                source: self.loc(s.span()),
+            });
+        }
+        for e in raw.example {
+            let source = self.loc(e.span());
+            let e = e.into_inner();
+            examples.push(Example { input: e.input, expect: Expect::Output(e.output), source });
+        }
+
+        Ok(Rule {
+            id: Arc::from(id),
+            category,
+            kind,
+            description: raw.description.into_inner().trim().to_string(),
+            source: self.loc(span),
+            patterns,
+            case_insensitive: ci,
+            regex,
+            conditions,
+            sites,
+            max_removed,
+            end,
+            max_lines: raw.max_lines,
+            max_caption_words: raw.max_caption_words.unwrap_or(DEFAULT_MAX_CAPTION_WORDS),
+            examples,
+        })
+    }
+}
+
+/// Compiles one pattern with the limits every rule gets; the error is a one-paragraph message.
+pub(crate) fn compile_regex(pattern: &str, case_insensitive: bool) -> Result<Regex, String> {
+    // The flag goes into the pattern text so that the rule set's RegexSet, built from
+    // `Regex::as_str`, matches exactly as the rule's own regex does.
+    let pattern = if case_insensitive { format!("(?i){pattern}") } else { pattern.to_string() };
+    RegexBuilder::new(&pattern)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .dfa_size_limit(4 * REGEX_SIZE_LIMIT)
+        .build()
+        .map_err(|e| match e {
+            regex::Error::CompiledTooBig(limit) => {
+                format!("regex too large: its compiled form exceeds the limit of {limit} bytes")
+            }
+            other => format!("invalid regex: {}", other.to_string().replace('\n', "\n    ")),
+        })
+}

@@ -1,0 +1,277 @@
+//! Rule files: parse (TOML) → validate → compile into a [`RuleSet`] the engine runs.
+//!
+//! A rule file holds `[[rule]]` tables; `rules/README.md` is the reference for every field.
+//! Loading is all-or-nothing: any error in any file refuses the whole set.
+
+mod builtin;
+mod category;
+mod compile;
+mod error;
+pub mod examples;
+mod raw;
+mod sites;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use regex::{Regex, RegexSet};
+
+pub use builtin::{BUILTIN_PACKS, BuiltinPack};
+pub use category::{Category, Kind};
+pub use error::{Excerpt, Location, RuleError};
+pub use sites::{SiteGlob, host_of};
+
+/// Limit on the compiled size of one rule's regex, so a hostile rule file cannot blow up memory.
+pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+/// A validated, compiled rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// Unique id, named for the junk it matches (`wire-photo-credit`).
+    pub id: Arc<str>,
+    /// What kind of junk it removes.
+    pub category: Category,
+    /// How a match becomes a removal.
+    pub kind: Kind,
+    /// One-line human description.
+    pub description: String,
+    /// Where the rule is defined.
+    pub source: Location,
+    /// The patterns as written (joined as alternatives), for `rules show`.
+    pub patterns: Vec<String>,
+    /// Whether the patterns ignore case.
+    pub case_insensitive: bool,
+    /// The compiled pattern; `None` only for `duplicate` rules without one.
+    pub(crate) regex: Option<Regex>,
+    /// Structural conditions the matched line must meet.
+    pub conditions: Conditions,
+    /// Hosts the rule is limited to; empty means every document.
+    pub sites: Vec<SiteGlob>,
+    /// Largest share (0-1] of a document's bytes this rule may remove; above it, the rule's
+    /// removals in that document are dropped.
+    pub max_removed: Option<f64>,
+    /// `section`: the section ends before the first line matching this.
+    pub(crate) end: Option<Regex>,
+    /// `section`: the section takes at most this many non-blank lines after its first.
+    pub max_lines: Option<usize>,
+    /// `caption`: the longest line (in words) taken as the caption above a credit.
+    pub max_caption_words: usize,
+    /// The rule's examples, run by `deboil rules test`.
+    pub examples: Vec<examples::Example>,
+}
+
+/// Structural conditions on the matched line: all given ones must hold.
+#[derive(Debug, Clone, Default)]
+pub struct Conditions {
+    /// At least this many words.
+    pub min_words: Option<usize>,
+    /// At most this many words.
+    pub max_words: Option<usize>,
+    /// At most this many characters.
+    pub max_chars: Option<usize>,
+    /// `Some(true)`: the line must end like a sentence; `Some(false)`: it must not.
+    pub sentence: Option<bool>,
+    /// Among the first N non-blank lines.
+    pub in_head: Option<usize>,
+    /// Among the last N non-blank lines.
+    pub in_tail: Option<usize>,
+    /// After the last body paragraph (a line of at least [`BODY_WORDS`] words ending like a sentence).
+    pub after_body: bool,
+    /// The previous non-blank line must match this.
+    pub(crate) prev: Option<Regex>,
+    /// The next non-blank line must match this.
+    pub(crate) next: Option<Regex>,
+}
+
+/// A line with at least this many words that ends like a sentence is a body paragraph.
+pub const BODY_WORDS: usize = 25;
+
+/// Default for `max_caption_words`.
+pub const DEFAULT_MAX_CAPTION_WORDS: usize = 50;
+
+/// A compiled set of rules, ready for [`crate::clean`].
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    rules: Vec<Rule>,
+    /// One pattern per rule that has a regex; `set_rule[i]` is the rule of pattern `i`.
+    pub(crate) set: RegexSet,
+    pub(crate) set_rule: Vec<usize>,
+    /// Rules that look at pairs of lines without a pattern of their own (`duplicate`).
+    pub(crate) duplicate_rules: Vec<usize>,
+    /// Whether any rule is limited to sites (so the engine must look at the URL).
+    pub(crate) has_site_rules: bool,
+}
+
+impl RuleSet {
+    /// The built-in default rules.
+    pub fn defaults() -> RuleSet {
+        let mut b = RuleSetBuilder::new();
+        b.add_defaults().expect("built-in rules are valid (tested)");
+        b.build().expect("built-in rules compile (tested)")
+    }
+
+    /// Compiles a set from rules already validated; ids must be unique.
+    pub fn from_rules(rules: Vec<Rule>) -> Result<RuleSet, RuleError> {
+        let mut patterns = Vec::new();
+        let mut set_rule = Vec::new();
+        let mut duplicate_rules = Vec::new();
+        for (i, rule) in rules.iter().enumerate() {
+            match &rule.regex {
+                Some(re) if rule.kind != Kind::Duplicate => {
+                    patterns.push(re.as_str().to_string());
+                    set_rule.push(i);
+                }
+                _ => duplicate_rules.push(i),
+            }
+        }
+        let set = regex::RegexSetBuilder::new(&patterns)
+            .size_limit(REGEX_SIZE_LIMIT * patterns.len().max(1))
+            .dfa_size_limit(8 * REGEX_SIZE_LIMIT)
+            .build()
+            .map_err(|e| RuleError::Empty(format!("compiling the rule set: {e}")))?;
+        let has_site_rules = rules.iter().any(|r| !r.sites.is_empty());
+        Ok(RuleSet { rules, set, set_rule, duplicate_rules, has_site_rules })
+    }
+
+    /// The rules, in pack order (the order of attribution).
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// The rule with this id.
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| &*r.id == id)
+    }
+
+    /// Number of rules.
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// Whether the set has no rules.
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    /// Keeps the rules named by `select` (ids or categories; empty keeps all), then drops
+    /// those named by `ignore`. Unknown names are an error, so a typo is not silently ignored.
+    pub fn filter(self, select: &[String], ignore: &[String]) -> Result<RuleSet, String> {
+        let known = |name: &str| Category::parse(name).is_some() || self.get(name).is_some();
+        if let Some(bad) = select.iter().chain(ignore).find(|n| !known(n)) {
+            return Err(format!("unknown rule id or category {bad:?} (see `deboil rules list`)"));
+        }
+        let named = |rule: &Rule, names: &[String]| {
+            names.iter().any(|n| *n == *rule.id || *n == rule.category.as_str())
+        };
+        let rules = self
+            .rules
+            .into_iter()
+            .filter(|r| select.is_empty() || named(r, select))
+            .filter(|r| !named(r, ignore))
+            .collect();
+        RuleSet::from_rules(rules).map_err(|e| e.to_string())
+    }
+}
+
+/// Collects rule files into a [`RuleSet`], checking ids across all of them.
+#[derive(Debug, Default)]
+pub struct RuleSetBuilder {
+    rules: Vec<Rule>,
+    ids: HashMap<Arc<str>, Location>,
+}
+
+impl RuleSetBuilder {
+    /// An empty builder.
+    pub fn new() -> RuleSetBuilder {
+        RuleSetBuilder::default()
+    }
+
+    /// Adds the built-in packs.
+    pub fn add_defaults(&mut self) -> Result<&mut Self, RuleError> {
+        for pack in BUILTIN_PACKS {
+            self.add_source(&format!("rules/{}", pack.name), pack.text)?;
+        }
+        Ok(self)
+    }
+
+    /// Adds a rule file, or every `.toml` file under a directory (recursively, sorted by path).
+    pub fn add_path(&mut self, path: &Path) -> Result<&mut Self, RuleError> {
+        let io = |source| RuleError::Io { path: path.to_path_buf(), source };
+        let meta = std::fs::metadata(path).map_err(io)?;
+        if meta.is_dir() {
+            let mut files = Vec::new();
+            collect_toml(path, &mut files)?;
+            if files.is_empty() {
+                return Err(RuleError::Empty(path.display().to_string()));
+            }
+            files.sort();
+            for file in files {
+                self.add_file(&file)?;
+            }
+        } else {
+            self.add_file(path)?;
+        }
+        Ok(self)
+    }
+
+    fn add_file(&mut self, path: &Path) -> Result<(), RuleError> {
+        let bytes =
+            std::fs::read(path).map_err(|source| RuleError::Io { path: path.to_path_buf(), source })?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let offset = e.utf8_error().valid_up_to();
+            RuleError::Syntax {
+                loc: Location::at(&path.display().to_string(), &text, offset),
+                message: "invalid UTF-8".into(),
+                excerpt: Excerpt::default(),
+            }
+        })?;
+        self.add_source(&path.display().to_string(), &text)?;
+        Ok(())
+    }
+
+    /// Adds rules from TOML `text`, reported in errors as file `name`.
+    pub fn add_source(&mut self, name: &str, text: &str) -> Result<&mut Self, RuleError> {
+        let rules = compile::compile_file(name, text)?;
+        if rules.is_empty() {
+            return Err(RuleError::Empty(name.to_string()));
+        }
+        for rule in rules {
+            if let Some(first) = self.ids.get(&rule.id) {
+                return Err(RuleError::DuplicateId {
+                    loc: rule.source.clone(),
+                    rule: rule.id.to_string(),
+                    first: first.clone(),
+                });
+            }
+            self.ids.insert(rule.id.clone(), rule.source.clone());
+            self.rules.push(rule);
+        }
+        Ok(self)
+    }
+
+    /// Compiles the collected rules.
+    pub fn build(self) -> Result<RuleSet, RuleError> {
+        RuleSet::from_rules(self.rules)
+    }
+}
+
+fn collect_toml(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), RuleError> {
+    let io = |source| RuleError::Io { path: dir.to_path_buf(), source };
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let entry = entry.map_err(io)?;
+        let path = entry.path();
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        // file_type() does not follow links, so a link loop cannot recurse forever.
+        let kind = entry.file_type().map_err(io)?;
+        if kind.is_dir() {
+            collect_toml(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "toml") && path.is_file() {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
