@@ -17,7 +17,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Clean documents: .txt files, JSONL, directories of them, or stdin.
-    Clean(CleanArgs),
+    Clean(Box<CleanArgs>),
     /// List, show, test and check rules.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -72,11 +72,39 @@ pub struct CleanArgs {
     /// Write the run's counts (per rule and category) as JSON to this file.
     #[arg(long, value_name = "FILE")]
     pub stats: Option<PathBuf>,
+    /// Replace each input file with its cleaned version (atomically).
+    #[arg(long, conflicts_with = "output")]
+    pub in_place: bool,
+    /// Only this slice of the input files: I/N takes every file whose position in the sorted
+    /// list is I modulo N (0 <= I < N), for job arrays.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    pub shard: Option<(usize, usize)>,
+    /// Documents shorter than this many characters after cleaning go to --rejects, not the output.
+    #[arg(long, value_name = "N")]
+    pub min_chars: Option<usize>,
+    /// Where rejected documents go (JSONL with a "deboil_reject" reason); dropped if absent but
+    /// always counted.
+    #[arg(long, value_name = "FILE", requires = "min_chars")]
+    pub rejects: Option<PathBuf>,
+    /// Leave a document unchanged, and flag it, when the rules would remove more than this
+    /// share of its characters (0-1; 1 disables the guard).
+    #[arg(long, value_name = "FRACTION", default_value_t = deboil::runner::DEFAULT_MAX_REMOVED)]
+    pub max_removed: f64,
     /// Print no summary.
     #[arg(short, long)]
     pub quiet: bool,
     #[command(flatten)]
     pub rules: RuleArgs,
+}
+
+fn parse_shard(s: &str) -> Result<(usize, usize), String> {
+    let (i, n) = s.split_once('/').ok_or("expected I/N, such as 0/4")?;
+    let i: usize = i.trim().parse().map_err(|_| format!("bad shard index {i:?}"))?;
+    let n: usize = n.trim().parse().map_err(|_| format!("bad shard count {n:?}"))?;
+    if n == 0 || i >= n {
+        return Err(format!("shard {i}/{n}: need 0 <= I < N"));
+    }
+    Ok((i, n))
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,28 +1,52 @@
-//! `deboil clean`: inputs → runner → stdout, an output file, or a mirrored output directory.
+//! `deboil clean`: inputs → runner → stdout, an output file, a mirrored output directory, or
+//! the inputs themselves (`--in-place`). Every output file is written atomically.
 
-use std::io::{BufWriter, Read, Write};
+use std::fs::File;
+use std::io::{BufRead, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use deboil::io::jsonl::Fields;
-use deboil::io::{AtomicFile, Format, InputFile, discover, open_input};
-use deboil::runner::{Options, Runner, Stats, utf8_error};
+use deboil::io::{AtomicFile, Format, InputFile, discover, open_reader};
+use deboil::runner::{Options, Outcome, Runner, Stats};
+use indicatif::ProgressBar;
+use serde::Serialize;
 
 use super::ExitCode;
 use super::args::CleanArgs;
+use super::progress::{self, Counting};
 use super::rules_cmd::load;
 
 /// Text documents read and cleaned together, in parallel.
 const TEXT_BATCH: usize = 256;
 
+/// Where cleaned documents go.
+enum Dest {
+    /// Standard output (one input, or JSONL inputs concatenated).
+    Stdout,
+    /// One output file for the one input.
+    File(PathBuf),
+    /// A directory mirroring the inputs' tree.
+    Dir(PathBuf),
+    /// Each input replaced by its cleaned version.
+    InPlace,
+}
+
 pub fn run(args: CleanArgs) -> Result<ExitCode> {
     let rules = load(&args.rules)?;
-    let inputs = discover(&args.paths, args.format)?;
-    if inputs.is_empty() {
+    let mut inputs = discover(&args.paths, args.format)?;
+    if let Some((i, n)) = args.shard {
+        inputs = inputs.into_iter().enumerate().filter(|(k, _)| k % n == i).map(|(_, f)| f).collect();
+    }
+    if inputs.is_empty() && args.shard.is_none() {
         bail!(
             "no input files found (directories are searched for .txt, .text, .jsonl, .ndjson, .json, optionally .gz/.zst)"
         );
     }
+    if !(args.max_removed > 0.0 && args.max_removed <= 1.0) {
+        bail!("--max-removed must be a fraction in (0, 1], got {}", args.max_removed);
+    }
+    let dest = destination(&args, &inputs)?;
     let opts = Options {
         fields: Fields {
             text: args.text_field.clone(),
@@ -31,120 +55,206 @@ pub fn run(args: CleanArgs) -> Result<ExitCode> {
         },
         annotate: args.annotate.clone(),
         on_error: args.on_error,
+        min_chars: args.min_chars,
+        max_removed: (args.max_removed < 1.0).then_some(args.max_removed),
         ..Options::default()
     };
     let runner = Runner::new(&rules, opts, args.jobs);
-    let mut stats = Stats::default();
-    let single_file = args.paths.len() == 1 && inputs.len() == 1 && !args.paths[0].is_dir();
+    let total = inputs.iter().map(|i| std::fs::metadata(&i.path).map(|m| m.len()).ok()).sum::<Option<u64>>();
+    let mut job = Job {
+        runner: &runner,
+        dest,
+        stats: Stats::default(),
+        rejects: match &args.rejects {
+            Some(p) => Some(
+                AtomicFile::create(p)
+                    .with_context(|| format!("{}: cannot create rejects file", p.display()))?,
+            ),
+            None => None,
+        },
+        bar: progress::bar(total, args.quiet),
+        stdout: BufWriter::with_capacity(1 << 16, std::io::stdout().lock()),
+    };
 
-    match &args.output {
-        None => {
-            let texts = inputs.iter().filter(|i| i.format == Format::Text).count();
-            if inputs.len() > 1 && texts > 0 {
-                bail!(
-                    "{} inputs with text documents among them: give -o DIR to write one file per document",
-                    inputs.len()
-                );
+    let mut texts: Vec<&InputFile> = Vec::new();
+    for input in &inputs {
+        if input.format == Format::Text {
+            texts.push(input);
+            if texts.len() == TEXT_BATCH {
+                job.texts(&std::mem::take(&mut texts))?;
             }
-            let stdout = std::io::stdout();
-            let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
-            for input in &inputs {
-                clean_into(&runner, input, &mut out, &mut stats)?;
-            }
-            out.flush().context("writing to stdout")?;
-        }
-        Some(target) if single_file => {
-            refuse_overwrite(&inputs[0].path, target)?;
-            let mut file = AtomicFile::create(target)
-                .with_context(|| format!("{}: cannot create output", target.display()))?;
-            clean_into(&runner, &inputs[0], &mut file, &mut stats)?;
-            file.commit().with_context(|| format!("{}: cannot write output", target.display()))?;
-        }
-        Some(dir) => {
-            for path in &args.paths {
-                if path.is_dir() && is_within(dir, path) {
-                    bail!(
-                        "output directory {} is inside input directory {}: choose another",
-                        dir.display(),
-                        path.display()
-                    );
-                }
-            }
-            let (texts, others): (Vec<_>, Vec<_>) = inputs.iter().partition(|i| i.format == Format::Text);
-            for input in others {
-                let target = dir.join(&input.relative);
-                refuse_overwrite(&input.path, &target)?;
-                let mut file = AtomicFile::create(&target)
-                    .with_context(|| format!("{}: cannot create output", target.display()))?;
-                clean_into(&runner, input, &mut file, &mut stats)?;
-                file.commit().with_context(|| format!("{}: cannot write output", target.display()))?;
-            }
-            for batch in texts.chunks(TEXT_BATCH) {
-                clean_text_batch(&runner, batch, dir, &mut stats)?;
-            }
+        } else {
+            job.texts(&std::mem::take(&mut texts))?;
+            job.jsonl(input)?;
         }
     }
-
+    job.texts(&texts)?;
+    job.stdout.flush().context("writing to stdout")?;
+    job.bar.finish_and_clear();
+    if let Some(file) = job.rejects.take() {
+        let path = file.target().to_path_buf();
+        file.commit().with_context(|| format!("{}: cannot write rejects file", path.display()))?;
+    }
     if let Some(path) = &args.stats {
         let mut file = AtomicFile::create(path)
             .with_context(|| format!("{}: cannot create stats file", path.display()))?;
-        serde_json::to_writer_pretty(&mut file, &stats)?;
+        serde_json::to_writer_pretty(&mut file, &job.stats)?;
         file.write_all(b"\n")?;
         file.commit().with_context(|| format!("{}: cannot write stats file", path.display()))?;
     }
     if !args.quiet {
-        eprintln!("{}", summary(&stats));
+        eprintln!("{}", job.stats.summary());
     }
     Ok(ExitCode::Success)
 }
 
-/// Cleans one input (JSONL streamed, text read whole) into `out`.
-fn clean_into(runner: &Runner<'_>, input: &InputFile, out: &mut dyn Write, stats: &mut Stats) -> Result<()> {
-    let reader = open_input(&input.path).with_context(|| format!("{}: cannot open", input.path.display()))?;
-    match input.format {
-        Format::Jsonl => runner.jsonl(reader, &input.path, out, stats)?,
-        Format::Text => {
-            let bytes = read_all(reader, &input.path)?;
-            runner.text(&bytes, &input.path, out, stats)?;
+/// Decides where output goes, refusing outputs that would overwrite or feed back into inputs.
+fn destination(args: &CleanArgs, inputs: &[InputFile]) -> Result<Dest> {
+    if args.in_place {
+        if inputs.iter().any(|i| i.path.as_os_str() == "-") {
+            bail!("--in-place cannot replace stdin");
+        }
+        return Ok(Dest::InPlace);
+    }
+    let Some(target) = &args.output else {
+        let texts = inputs.iter().filter(|i| i.format == Format::Text).count();
+        if inputs.len() > 1 && texts > 0 {
+            bail!(
+                "{} inputs with text documents among them: give -o DIR to write one file per document",
+                inputs.len()
+            );
+        }
+        return Ok(Dest::Stdout);
+    };
+    let single_file = args.paths.len() == 1 && !args.paths[0].is_dir();
+    if single_file {
+        if let Some(input) = inputs.first() {
+            refuse_overwrite(&input.path, target)?;
+        }
+        return Ok(Dest::File(target.clone()));
+    }
+    for path in &args.paths {
+        if path.is_dir() && is_within(target, path) {
+            bail!(
+                "output directory {} is inside input directory {}: choose another",
+                target.display(),
+                path.display()
+            );
         }
     }
-    Ok(())
-}
-
-fn read_all(mut reader: impl Read, path: &Path) -> Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    reader.read_to_end(&mut bytes).with_context(|| format!("{}: cannot read", path.display()))?;
-    Ok(bytes)
-}
-
-/// Cleans a batch of text documents in parallel, then writes each to its mirrored path.
-fn clean_text_batch(runner: &Runner<'_>, batch: &[&InputFile], dir: &Path, stats: &mut Stats) -> Result<()> {
-    let mut docs = Vec::with_capacity(batch.len());
-    for input in batch {
-        let reader =
-            open_input(&input.path).with_context(|| format!("{}: cannot open", input.path.display()))?;
-        docs.push(read_all(reader, &input.path)?);
+    for input in inputs {
+        refuse_overwrite(&input.path, &target.join(&input.relative))?;
     }
-    let results = runner.texts(&docs);
-    for ((input, bytes), result) in batch.iter().zip(&docs).zip(results) {
-        let target = dir.join(&input.relative);
-        refuse_overwrite(&input.path, &target)?;
-        let mut file = AtomicFile::create(&target)
-            .with_context(|| format!("{}: cannot create output", target.display()))?;
-        match result {
-            Ok(cleaned) => {
-                stats.record(bytes.len(), &cleaned);
-                file.write_all(cleaned.text.as_bytes())?;
-            }
-            Err(e) => {
-                // The runner decides between failing and passing the bytes through.
-                let err = utf8_error(&input.path, bytes, 1, e);
-                runner.skip_or_fail(err, stats, || file.write_all(bytes), &target)?;
+    Ok(Dest::Dir(target.clone()))
+}
+
+/// The state of one `clean` run.
+struct Job<'a, 'r> {
+    runner: &'a Runner<'r>,
+    dest: Dest,
+    stats: Stats,
+    rejects: Option<AtomicFile>,
+    bar: ProgressBar,
+    stdout: BufWriter<std::io::StdoutLock<'static>>,
+}
+
+impl Job<'_, '_> {
+    fn open(&self, input: &InputFile) -> Result<Box<dyn BufRead + Send>> {
+        let path = &input.path;
+        let reader = if path.as_os_str() == "-" {
+            open_reader(Counting::new(std::io::stdin(), self.bar.clone()))
+        } else {
+            let file = File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
+            open_reader(Counting::new(file, self.bar.clone()))
+        };
+        reader.with_context(|| format!("{}: cannot read", path.display()))
+    }
+
+    fn target(&self, input: &InputFile) -> Option<PathBuf> {
+        match &self.dest {
+            Dest::Stdout => None,
+            Dest::File(p) => Some(p.clone()),
+            Dest::Dir(d) => Some(d.join(&input.relative)),
+            Dest::InPlace => Some(input.path.clone()),
+        }
+    }
+
+    /// Streams one JSONL input to its destination.
+    fn jsonl(&mut self, input: &InputFile) -> Result<()> {
+        let reader = self.open(input)?;
+        let target = self.target(input);
+        let rejects = self.rejects.as_mut().map(|r| r as &mut dyn Write);
+        match target {
+            None => self.runner.jsonl(reader, &input.path, &mut self.stdout, rejects, &mut self.stats)?,
+            Some(target) => {
+                let mut file = create(&target)?;
+                self.runner.jsonl(reader, &input.path, &mut file, rejects, &mut self.stats)?;
+                file.commit().with_context(|| format!("{}: cannot write output", target.display()))?;
             }
         }
-        file.commit().with_context(|| format!("{}: cannot write output", target.display()))?;
+        self.bar.set_message(format!("{} documents", self.stats.documents));
+        Ok(())
     }
-    Ok(())
+
+    /// Reads a batch of text documents, cleans them in parallel, writes each in order.
+    fn texts(&mut self, batch: &[&InputFile]) -> Result<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let mut docs = Vec::with_capacity(batch.len());
+        for input in batch {
+            let mut bytes = Vec::new();
+            self.open(input)?
+                .read_to_end(&mut bytes)
+                .with_context(|| format!("{}: cannot read", input.path.display()))?;
+            docs.push((input.path.clone(), bytes));
+        }
+        let outcomes = self.runner.texts(&docs, &mut self.stats)?;
+        for ((input, (_, bytes)), outcome) in batch.iter().zip(&docs).zip(outcomes) {
+            let text: &[u8] = match &outcome {
+                Outcome::Write(text) => text.as_bytes(),
+                Outcome::PassThrough => bytes,
+                Outcome::Reject(reason) => {
+                    self.reject(input, bytes, reason)?;
+                    continue;
+                }
+            };
+            match self.target(input) {
+                None => self.stdout.write_all(text).context("writing to stdout")?,
+                Some(target) => {
+                    let mut file = create(&target)?;
+                    file.write_all(text)
+                        .with_context(|| format!("{}: cannot write output", target.display()))?;
+                    file.commit().with_context(|| format!("{}: cannot write output", target.display()))?;
+                }
+            }
+        }
+        self.bar.set_message(format!("{} documents", self.stats.documents));
+        Ok(())
+    }
+
+    /// Writes a rejected text document to the rejects file as a JSON line.
+    fn reject(&mut self, input: &InputFile, bytes: &[u8], reason: &str) -> Result<()> {
+        #[derive(Serialize)]
+        struct Rejected<'a> {
+            path: String,
+            deboil_reject: &'a str,
+            text: std::borrow::Cow<'a, str>,
+        }
+        let Some(file) = self.rejects.as_mut() else { return Ok(()) };
+        let rec = Rejected {
+            path: input.path.display().to_string(),
+            deboil_reject: reason,
+            text: String::from_utf8_lossy(bytes),
+        };
+        serde_json::to_writer(&mut *file, &rec)?;
+        file.write_all(b"\n")?;
+        Ok(())
+    }
+}
+
+fn create(target: &Path) -> Result<AtomicFile> {
+    AtomicFile::create(target).with_context(|| format!("{}: cannot create output", target.display()))
 }
 
 /// Refuses to write an output over one of the inputs.
@@ -156,7 +266,7 @@ fn refuse_overwrite(input: &Path, target: &Path) -> Result<()> {
         && a == b
     {
         bail!(
-            "output {} is the same file as input {}: refusing to overwrite it",
+            "output {} is the same file as input {}: refusing to overwrite it (use --in-place to replace inputs)",
             target.display(),
             input.display()
         );
@@ -177,21 +287,4 @@ fn is_within(inner: &Path, outer: &Path) -> bool {
         (Some(i), Ok(o)) => i.starts_with(o),
         _ => false,
     }
-}
-
-/// The one-paragraph summary printed on stderr.
-pub fn summary(stats: &Stats) -> String {
-    let pct =
-        if stats.bytes_in == 0 { 0.0 } else { 100.0 * stats.bytes_removed as f64 / stats.bytes_in as f64 };
-    let mut s = format!(
-        "deboil: {} documents, {} changed, {} skipped; {} of {} bytes removed ({pct:.1}%)",
-        stats.documents, stats.changed, stats.skipped, stats.bytes_removed, stats.bytes_in
-    );
-    let mut top: Vec<_> = stats.rules.iter().collect();
-    top.sort_by(|a, b| b.1.hits.cmp(&a.1.hits).then(a.0.cmp(b.0)));
-    if !top.is_empty() {
-        let names: Vec<String> = top.iter().take(5).map(|(id, c)| format!("{id} ({})", c.hits)).collect();
-        s.push_str(&format!("; top rules: {}", names.join(", ")));
-    }
-    s
 }

@@ -3,6 +3,7 @@
 mod args;
 mod clean;
 mod exit;
+mod progress;
 mod rules_cmd;
 
 use clap::Parser;
@@ -13,7 +14,7 @@ pub use exit::ExitCode;
 pub fn main() -> i32 {
     let cli = args::Cli::parse();
     let result = match cli.command {
-        args::Command::Clean(a) => clean::run(a),
+        args::Command::Clean(a) => clean::run(*a),
         args::Command::Rules(a) => rules_cmd::run(a),
     };
     match result {

@@ -171,16 +171,12 @@ fn tidy_blanks(status: &[Status]) -> Vec<bool> {
         let Some(first_gone) = (a..b).find(|&j| status[j] == Status::Gone) else { continue };
         let last_gone = (a..b).rev().find(|&j| status[j] == Status::Gone).unwrap_or(first_gone);
         let (lead, trail) = (first_gone - a, b - last_gone - 1);
-        for j in a..b {
-            keep[j] = false;
-        }
+        keep[a..b].fill(false);
         if a == 0 || b == n {
             continue;
         }
         let kept = if lead >= trail { a..first_gone } else { last_gone + 1..b };
-        for j in kept {
-            keep[j] = true;
-        }
+        keep[kept].fill(true);
     }
     keep
 }

@@ -26,22 +26,17 @@ pub(crate) fn find(rules: &RuleSet, lines: &Lines<'_>, url: Option<&str>) -> Vec
         if line.is_blank() {
             continue;
         }
-        let matched = rules.set.matches(line.text);
-        if !matched.matched_any() {
-            continue;
-        }
-        for pattern in matched.iter() {
-            let ri = rules.set_rule[pattern];
+        rules.matcher.for_each_match(line.text, rules.rules(), |ri| {
             let rule = &rules.rules()[ri];
             if !applies(rule) || !lines.meets(i, &rule.conditions) {
-                continue;
+                return;
             }
             match rule.kind {
                 Kind::Line => out.push(whole(line, ri)),
                 Kind::Span => spans(rule, ri, line, &mut out),
                 Kind::Section => {
                     if covered.iter().any(|&(r, until)| r == ri && until >= i) {
-                        continue;
+                        return;
                     }
                     let last = section_end(rule, lines, i);
                     covered.push((ri, last));
@@ -53,7 +48,7 @@ pub(crate) fn find(rules: &RuleSet, lines: &Lines<'_>, url: Option<&str>) -> Vec
                 }
                 Kind::Duplicate => unreachable!("duplicate rules are not in the pattern set"),
             }
-        }
+        });
     }
     for &ri in &rules.duplicate_rules {
         let rule = &rules.rules()[ri];

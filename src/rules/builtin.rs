@@ -20,4 +20,19 @@ macro_rules! packs {
 
 // Order matters: when two rules remove the same text, the first pack's rule is credited.
 // Specific junk (credits, captions) comes before broad sections.
-packs!["credit.toml", "embed.toml", "more-from.toml",];
+packs![
+    "credit.toml",
+    "caption.toml",
+    "embed.toml",
+    "ad.toml",
+    "newsletter.toml",
+    "social.toml",
+    "promo.toml",
+    "comment.toml",
+    "legal.toml",
+    "byline.toml",
+    "dateline.toml",
+    "navigation.toml",
+    "residue.toml",
+    "more-from.toml",
+];

@@ -98,7 +98,11 @@ impl SourceFile<'_> {
         let regex = match patterns.len() {
             0 if kind == Kind::Duplicate => None,
             0 => {
-                return Err(self.invalid(&id, span, format!("a `{kind}` rule needs `pattern` or `patterns`")));
+                return Err(self.invalid(
+                    &id,
+                    span,
+                    format!("a `{kind}` rule needs `pattern` or `patterns`"),
+                ));
             }
             _ => {
                 let joined = patterns.iter().map(|p| format!("(?:{p})")).collect::<Vec<_>>().join("|");

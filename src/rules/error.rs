@@ -84,6 +84,9 @@ pub enum RuleError {
         /// The first definition.
         first: Location,
     },
+    /// The rules are valid one by one but cannot be compiled together (too large).
+    #[error("{0}")]
+    Set(String),
     /// A file with no `[[rule]]` table, or a directory with no `.toml` file.
     #[error("{0}: no rules found (expected `[[rule]]` tables in .toml files)")]
     Empty(String),

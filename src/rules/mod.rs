@@ -8,6 +8,7 @@ mod category;
 mod compile;
 mod error;
 pub mod examples;
+mod matcher;
 mod raw;
 mod sites;
 
@@ -15,7 +16,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use regex::{Regex, RegexSet};
+use regex::Regex;
+
+pub use matcher::LONG_LINE_WORDS;
+pub(crate) use matcher::LineMatcher;
 
 pub use builtin::{BUILTIN_PACKS, BuiltinPack};
 pub use category::{Category, Kind};
@@ -94,9 +98,8 @@ pub const DEFAULT_MAX_CAPTION_WORDS: usize = 50;
 #[derive(Debug, Clone)]
 pub struct RuleSet {
     rules: Vec<Rule>,
-    /// One pattern per rule that has a regex; `set_rule[i]` is the rule of pattern `i`.
-    pub(crate) set: RegexSet,
-    pub(crate) set_rule: Vec<usize>,
+    /// The prefilter over every rule that has a pattern (all kinds but `duplicate`).
+    pub(crate) matcher: LineMatcher,
     /// Rules that look at pairs of lines without a pattern of their own (`duplicate`).
     pub(crate) duplicate_rules: Vec<usize>,
     /// Whether any rule is limited to sites (so the engine must look at the URL).
@@ -114,24 +117,16 @@ impl RuleSet {
     /// Compiles a set from rules already validated; ids must be unique.
     pub fn from_rules(rules: Vec<Rule>) -> Result<RuleSet, RuleError> {
         let mut patterns = Vec::new();
-        let mut set_rule = Vec::new();
         let mut duplicate_rules = Vec::new();
         for (i, rule) in rules.iter().enumerate() {
             match &rule.regex {
-                Some(re) if rule.kind != Kind::Duplicate => {
-                    patterns.push(re.as_str().to_string());
-                    set_rule.push(i);
-                }
+                Some(re) if rule.kind != Kind::Duplicate => patterns.push((i, re, rule.conditions.max_words)),
                 _ => duplicate_rules.push(i),
             }
         }
-        let set = regex::RegexSetBuilder::new(&patterns)
-            .size_limit(REGEX_SIZE_LIMIT * patterns.len().max(1))
-            .dfa_size_limit(8 * REGEX_SIZE_LIMIT)
-            .build()
-            .map_err(|e| RuleError::Empty(format!("compiling the rule set: {e}")))?;
+        let matcher = LineMatcher::new(&patterns, rules.len()).map_err(RuleError::Set)?;
         let has_site_rules = rules.iter().any(|r| !r.sites.is_empty());
-        Ok(RuleSet { rules, set, set_rule, duplicate_rules, has_site_rules })
+        Ok(RuleSet { rules, matcher, duplicate_rules, has_site_rules })
     }
 
     /// The rules, in pack order (the order of attribution).

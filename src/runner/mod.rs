@@ -1,11 +1,13 @@
 //! Corpus runs: documents from readers go through the engine in parallel (rayon, in batches)
 //! and come out in input order through one writer. Memory is bounded by the batch size times
-//! the batches in flight, whatever the corpus size.
+//! the batches in flight (two read ahead, one being cleaned), whatever the corpus size.
 
-use std::collections::BTreeMap;
+mod stats;
+
+use std::borrow::Cow;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::sync_channel;
+use std::sync::mpsc::{SyncSender, sync_channel};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -14,6 +16,15 @@ use crate::engine::{Cleaned, Document, clean_document};
 use crate::io::InputError;
 use crate::io::jsonl::{Fields, Record};
 use crate::rules::RuleSet;
+
+pub use stats::{LISTED, RuleCount, Stats};
+
+/// Default for `--max-removed`: a document losing more than this share of its characters is
+/// left unchanged and flagged. See README.md for how it was chosen.
+pub const DEFAULT_MAX_REMOVED: f64 = 0.8;
+
+/// The field added to a JSONL record sent to the rejects file.
+pub const REJECT_FIELD: &str = "deboil_reject";
 
 /// What to do with a record or document that cannot be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -36,87 +47,22 @@ pub struct Options {
     pub on_error: OnError,
     /// Bytes of input per batch handed to the thread pool.
     pub batch_bytes: usize,
+    /// Documents shorter than this (characters, after cleaning) are rejected.
+    pub min_chars: Option<usize>,
+    /// Documents the rules would strip of more than this share of characters are left as they
+    /// are and flagged.
+    pub max_removed: Option<f64>,
 }
 
 impl Default for Options {
     fn default() -> Options {
-        Options { fields: Fields::default(), annotate: None, on_error: OnError::Fail, batch_bytes: 4 << 20 }
-    }
-}
-
-/// Counts for one rule.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct RuleCount {
-    /// Removals credited to the rule.
-    pub hits: u64,
-    /// Bytes those removals cover.
-    pub bytes: u64,
-    /// Documents with at least one such removal.
-    pub documents: u64,
-}
-
-/// Counts of a run; sums across shards by adding fields (see [`Stats::add`]).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct Stats {
-    /// Documents read.
-    pub documents: u64,
-    /// Documents with at least one removal.
-    pub changed: u64,
-    /// Documents passed through unchanged because they could not be read (`--on-error skip`).
-    pub skipped: u64,
-    /// Bytes of document text read.
-    pub bytes_in: u64,
-    /// Bytes removed by rules.
-    pub bytes_removed: u64,
-    /// Per rule id.
-    pub rules: BTreeMap<String, RuleCount>,
-    /// Per category.
-    pub categories: BTreeMap<String, RuleCount>,
-    /// The errors skipped, as messages (file:line: reason).
-    pub errors: Vec<String>,
-}
-
-impl Stats {
-    /// Adds another run's counts into this one.
-    pub fn add(&mut self, other: &Stats) {
-        self.documents += other.documents;
-        self.changed += other.changed;
-        self.skipped += other.skipped;
-        self.bytes_in += other.bytes_in;
-        self.bytes_removed += other.bytes_removed;
-        for (map, theirs) in [(&mut self.rules, &other.rules), (&mut self.categories, &other.categories)] {
-            for (k, v) in theirs {
-                let c = map.entry(k.clone()).or_default();
-                c.hits += v.hits;
-                c.bytes += v.bytes;
-                c.documents += v.documents;
-            }
-        }
-        self.errors.extend(other.errors.iter().cloned());
-    }
-
-    /// Counts one cleaned document.
-    pub fn record(&mut self, input_len: usize, cleaned: &Cleaned<'_>) {
-        self.documents += 1;
-        self.bytes_in += input_len as u64;
-        if !cleaned.changed() {
-            return;
-        }
-        self.changed += 1;
-        self.bytes_removed += cleaned.removed_bytes() as u64;
-        let mut seen: Vec<(bool, &str)> = Vec::new();
-        for r in &cleaned.removals {
-            for (is_rule, map, key) in
-                [(true, &mut self.rules, &*r.rule), (false, &mut self.categories, r.category.as_str())]
-            {
-                let c = map.entry(key.to_string()).or_default();
-                c.hits += 1;
-                c.bytes += (r.end - r.start) as u64;
-                if !seen.contains(&(is_rule, key)) {
-                    c.documents += 1;
-                    seen.push((is_rule, key));
-                }
-            }
+        Options {
+            fields: Fields::default(),
+            annotate: None,
+            on_error: OnError::Fail,
+            batch_bytes: 4 << 20,
+            min_chars: None,
+            max_removed: Some(DEFAULT_MAX_REMOVED),
         }
     }
 }
@@ -138,6 +84,24 @@ pub enum RunError {
     },
 }
 
+/// What became of one text document.
+#[derive(Debug)]
+pub enum Outcome<'a> {
+    /// Write this text (cleaned; or the original, for flagged and skipped documents).
+    Write(Cow<'a, str>),
+    /// Write the original bytes unchanged (unreadable, with `--on-error skip`).
+    PassThrough,
+    /// Send to the rejects file with this reason instead of writing.
+    Reject(String),
+}
+
+/// What the run's policy makes of a cleaned document.
+enum Verdict {
+    Keep,
+    Flag(f64),
+    Reject(String),
+}
+
 /// Runs rules over documents with a thread pool of its own.
 pub struct Runner<'r> {
     rules: &'r RuleSet,
@@ -151,9 +115,11 @@ struct Batch {
     first_line: usize,
 }
 
-/// What one chunk of a batch produced.
+/// What one chunk of a batch produced, in order.
+#[derive(Default)]
 struct ChunkOut {
-    bytes: Vec<u8>,
+    out: Vec<u8>,
+    rejects: Vec<u8>,
     stats: Stats,
     error: Option<InputError>,
 }
@@ -165,65 +131,98 @@ impl<'r> Runner<'r> {
         Runner { rules, opts, pool }
     }
 
-    /// Cleans one text document (a whole file's bytes) into `out`.
-    pub fn text(
+    /// The run's options.
+    pub fn options(&self) -> &Options {
+        &self.opts
+    }
+
+    /// Applies `--max-removed` and `--min-chars` to a cleaned document.
+    fn verdict(&self, input: &str, cleaned: &Cleaned<'_>) -> Verdict {
+        if let Some(limit) = self.opts.max_removed
+            && cleaned.changed()
+        {
+            let removed: usize = cleaned.removals.iter().map(|r| r.text.chars().count()).sum();
+            let share = removed as f64 / input.chars().count().max(1) as f64;
+            if share > limit {
+                return Verdict::Flag(share);
+            }
+        }
+        if let Some(min) = self.opts.min_chars {
+            let n = cleaned.text.trim().chars().count();
+            if n < min {
+                return Verdict::Reject(format!("too short after cleaning: {n} < {min} characters"));
+            }
+        }
+        Verdict::Keep
+    }
+
+    /// Cleans text documents (whole files' bytes) in parallel; outcomes come back in order.
+    pub fn texts<'a>(
         &self,
-        bytes: &[u8],
-        path: &Path,
-        out: &mut dyn Write,
+        docs: &'a [(PathBuf, Vec<u8>)],
         stats: &mut Stats,
-    ) -> Result<(), RunError> {
+    ) -> Result<Vec<Outcome<'a>>, RunError> {
+        let results: Vec<(Outcome<'a>, Stats)> = self.pool.install(|| {
+            docs.par_iter()
+                .map(|(path, bytes)| {
+                    let mut s = Stats::default();
+                    let outcome = self.text(bytes, path, &mut s);
+                    (outcome, s)
+                })
+                .collect::<Vec<_>>()
+        });
+        let mut outcomes = Vec::with_capacity(results.len());
+        for ((path, bytes), (outcome, s)) in docs.iter().zip(results) {
+            stats.add(&s);
+            if let (Outcome::PassThrough, OnError::Fail) = (&outcome, self.opts.on_error) {
+                let e = std::str::from_utf8(bytes).expect_err("pass-through means invalid UTF-8");
+                return Err(utf8_error(path, bytes, e).into());
+            }
+            outcomes.push(outcome);
+        }
+        Ok(outcomes)
+    }
+
+    /// Cleans one text document. Invalid UTF-8 gives [`Outcome::PassThrough`]; [`Runner::texts`]
+    /// turns it into an error under `--on-error fail`.
+    pub fn text<'a>(&self, bytes: &'a [u8], path: &Path, stats: &mut Stats) -> Outcome<'a> {
         let text = match std::str::from_utf8(bytes) {
             Ok(t) => t,
             Err(e) => {
-                let err = utf8_error(path, bytes, 1, e);
-                return self.skip_or_fail(err, stats, || out.write_all(bytes), path);
+                let err = utf8_error(path, bytes, e);
+                stats.read(bytes.len());
+                if self.opts.on_error == OnError::Skip {
+                    eprintln!("deboil: skipped: {err}");
+                }
+                stats.skip(err.to_string());
+                return Outcome::PassThrough;
             }
         };
+        stats.read(text.len());
         let cleaned = clean_document(self.rules, Document { text, url: None });
-        stats.record(text.len(), &cleaned);
-        out.write_all(cleaned.text.as_bytes()).map_err(|source| RunError::Output { path: "-".into(), source })
-    }
-
-    /// Cleans several text documents at once, in parallel; results come back in order.
-    pub fn texts<'a>(&self, docs: &'a [Vec<u8>]) -> Vec<Result<Cleaned<'a>, std::str::Utf8Error>> {
-        self.pool.install(|| {
-            docs.par_iter()
-                .map(|bytes| {
-                    std::str::from_utf8(bytes)
-                        .map(|t| clean_document(self.rules, Document { text: t, url: None }))
-                })
-                .collect()
-        })
-    }
-
-    /// Fails with `err`, or (with `--on-error skip`) counts it, reports it and passes the
-    /// document through with `pass_through`.
-    pub fn skip_or_fail(
-        &self,
-        err: InputError,
-        stats: &mut Stats,
-        pass_through: impl FnOnce() -> std::io::Result<()>,
-        out_path: &Path,
-    ) -> Result<(), RunError> {
-        match self.opts.on_error {
-            OnError::Fail => Err(err.into()),
-            OnError::Skip => {
-                eprintln!("deboil: skipped: {err}");
-                stats.documents += 1;
-                stats.skipped += 1;
-                stats.errors.push(err.to_string());
-                pass_through().map_err(|source| RunError::Output { path: out_path.to_path_buf(), source })
+        match self.verdict(text, &cleaned) {
+            Verdict::Keep => {
+                stats.removals(&cleaned);
+                Outcome::Write(cleaned.text)
+            }
+            Verdict::Flag(share) => {
+                stats.flag(format!("{}: {:.0}%", path.display(), share * 100.0));
+                Outcome::Write(Cow::Borrowed(text))
+            }
+            Verdict::Reject(reason) => {
+                stats.rejected += 1;
+                Outcome::Reject(reason)
             }
         }
     }
 
-    /// Cleans a JSONL stream into `out`, record by record, in input order.
+    /// Cleans a JSONL stream into `out` (rejected records into `rejects`), in input order.
     pub fn jsonl(
         &self,
         input: Box<dyn BufRead + Send + '_>,
         path: &Path,
         out: &mut dyn Write,
+        mut rejects: Option<&mut dyn Write>,
         stats: &mut Stats,
     ) -> Result<(), RunError> {
         let batch_bytes = self.opts.batch_bytes.max(1);
@@ -233,8 +232,12 @@ impl<'r> Runner<'r> {
             for batch in rx {
                 let batch = batch.map_err(|e| RunError::Input(InputError::io(path, e)))?;
                 for chunk in self.process(&batch, path) {
-                    out.write_all(&chunk.bytes)
+                    out.write_all(&chunk.out)
                         .map_err(|source| RunError::Output { path: "-".into(), source })?;
+                    if let Some(r) = rejects.as_deref_mut() {
+                        r.write_all(&chunk.rejects)
+                            .map_err(|source| RunError::Output { path: "rejects".into(), source })?;
+                    }
                     stats.add(&chunk.stats);
                     if let Some(e) = chunk.error {
                         return Err(e.into());
@@ -261,7 +264,7 @@ impl<'r> Runner<'r> {
                 .par_chunks(CHUNK)
                 .enumerate()
                 .map(|(ci, chunk)| {
-                    let mut out = ChunkOut { bytes: Vec::new(), stats: Stats::default(), error: None };
+                    let mut out = ChunkOut::default();
                     for (k, &(s, e)) in chunk.iter().enumerate() {
                         let line_no = batch.first_line + ci * CHUNK + k;
                         if let Err(err) = self.record(&batch.buf[s..e], path, line_no, &mut out) {
@@ -285,11 +288,10 @@ impl<'r> Runner<'r> {
             OnError::Fail => Err(err),
             OnError::Skip => {
                 eprintln!("deboil: skipped: {err}");
-                out.stats.documents += 1;
-                out.stats.skipped += 1;
-                out.stats.errors.push(err.to_string());
-                out.bytes.extend_from_slice(trimmed);
-                out.bytes.push(b'\n');
+                out.stats.read(trimmed.len());
+                out.stats.skip(err.to_string());
+                out.out.extend_from_slice(trimmed);
+                out.out.push(b'\n');
                 Ok(())
             }
         };
@@ -308,19 +310,36 @@ impl<'r> Runner<'r> {
                 return fail(InputError::Record { path: path.into(), line: line_no, message }, out);
             }
         };
-        let url = record.url.as_deref();
-        let cleaned = clean_document(self.rules, Document { text: &record.text, url });
-        out.stats.record(record.text.len(), &cleaned);
+        let text: &str = &record.text;
+        out.stats.read(text.len());
+        let cleaned = clean_document(self.rules, Document { text, url: record.url.as_deref() });
+        let name = || match &record.id {
+            Some(id) => format!("{}:{line_no} ({id})", path.display()),
+            None => format!("{}:{line_no}", path.display()),
+        };
+        let cleaned = match self.verdict(text, &cleaned) {
+            Verdict::Keep => cleaned,
+            Verdict::Flag(share) => {
+                out.stats.flag(format!("{}: {:.0}%", name(), share * 100.0));
+                Cleaned { text: Cow::Borrowed(text), removals: Vec::new() }
+            }
+            Verdict::Reject(reason) => {
+                out.stats.rejected += 1;
+                let reason = serde_json::to_string(&reason).expect("a string serialises");
+                record.write_to(&mut out.rejects, text, Some((REJECT_FIELD, &reason)));
+                return Ok(());
+            }
+        };
+        out.stats.removals(&cleaned);
         match &self.opts.annotate {
             Some(field) => {
-                let annotation = annotation_json(&cleaned);
-                record.write_to(&mut out.bytes, &cleaned.text, Some((field, &annotation)));
+                record.write_to(&mut out.out, &cleaned.text, Some((field, &annotation_json(&cleaned))))
             }
             None if !cleaned.changed() => {
-                out.bytes.extend_from_slice(trimmed);
-                out.bytes.push(b'\n');
+                out.out.extend_from_slice(trimmed);
+                out.out.push(b'\n');
             }
-            None => record.write_to(&mut out.bytes, &cleaned.text, None),
+            None => record.write_to(&mut out.out, &cleaned.text, None),
         }
         Ok(())
     }
@@ -342,7 +361,7 @@ fn annotation_json(cleaned: &Cleaned<'_>) -> String {
 fn read_batches(
     mut input: Box<dyn BufRead + Send + '_>,
     batch_bytes: usize,
-    tx: std::sync::mpsc::SyncSender<std::io::Result<Batch>>,
+    tx: SyncSender<std::io::Result<Batch>>,
 ) {
     let mut line_no = 1;
     loop {
@@ -358,18 +377,15 @@ fn read_batches(
                 }
             }
         }
-        if buf.is_empty() {
-            return;
-        }
-        if tx.send(Ok(Batch { buf, first_line })).is_err() {
+        if buf.is_empty() || tx.send(Ok(Batch { buf, first_line })).is_err() {
             return;
         }
     }
 }
 
-/// The error for invalid UTF-8 in a document whose first line is `first_line`.
-pub fn utf8_error(path: &Path, bytes: &[u8], first_line: usize, e: std::str::Utf8Error) -> InputError {
+/// The error for invalid UTF-8 in a text document.
+pub fn utf8_error(path: &Path, bytes: &[u8], e: std::str::Utf8Error) -> InputError {
     let offset = e.valid_up_to();
-    let line = first_line + memchr::memchr_iter(b'\n', &bytes[..offset]).count();
+    let line = 1 + memchr::memchr_iter(b'\n', &bytes[..offset]).count();
     InputError::Utf8 { path: path.to_path_buf(), line, offset }
 }

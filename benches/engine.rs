@@ -1,0 +1,50 @@
+//! Per-document engine throughput (bytes/s) by rule pack and document size.
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use deboil::RuleSet;
+use std::hint::black_box;
+
+/// A news-like document of about `paragraphs` paragraphs, with some junk every few.
+fn document(paragraphs: usize) -> String {
+    let prose = "The council voted on Tuesday to extend the harbour lease for another decade, \
+                 after months of talks with the operators and a public hearing that drew more \
+                 than two hundred residents, officials said.";
+    let junk = [
+        "Advertisement",
+        "A crane unloads containers at the harbour.\nREUTERS/Jane Doe",
+        "Sign up for our daily newsletter",
+        "Share this article",
+    ];
+    let mut text = String::from("Harbour lease extended for ten years\n\n");
+    for i in 0..paragraphs {
+        text.push_str(prose);
+        text.push_str("\n\n");
+        if i % 4 == 3 {
+            text.push_str(junk[(i / 4) % junk.len()]);
+            text.push_str("\n\n");
+        }
+    }
+    text.push_str("More from Harbour Times\n\nA teaser about another story.\n");
+    text
+}
+
+fn bench(c: &mut Criterion) {
+    let packs: Vec<(&str, RuleSet)> = vec![
+        ("defaults", RuleSet::defaults()),
+        ("credit-only", RuleSet::defaults().filter(&["credit".into()], &[]).unwrap()),
+    ];
+    let mut group = c.benchmark_group("clean");
+    for paragraphs in [8usize, 64, 512] {
+        let doc = document(paragraphs);
+        group.throughput(Throughput::Bytes(doc.len() as u64));
+        for (name, rules) in &packs {
+            group.bench_with_input(BenchmarkId::new(*name, doc.len()), &doc, |b, doc| {
+                b.iter(|| deboil::clean(black_box(rules), black_box(doc)).removals.len())
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,417 @@
+//! The `deboil` binary end to end: inputs, outputs, formats, errors, rule commands.
+
+use std::fs;
+
+use predicates::prelude::*;
+use tempfile::TempDir;
+
+use crate::util::deboil;
+
+const DIRTY: &str = "Harbor crews finished the new pier on Friday, the mayor said.\n\nAdvertisement\n\nThe pier cost $4 million.\n";
+const CLEANED: &str =
+    "Harbor crews finished the new pier on Friday, the mayor said.\n\nThe pier cost $4 million.\n";
+
+const AD_RULE: &str = "[[rule]]\nid = \"ad-marker-test\"\ncategory = \"ad\"\nkind = \"line\"\ndescription = \"Ad marker.\"\npattern = '^Advertisement$'\nremove = [\"Advertisement\", \" Advertisement \"]\nkeep = [\"The advertisement ran twice.\", \"Advertisement revenue fell.\"]\n";
+
+fn dir_with(files: &[(&str, &str)]) -> TempDir {
+    let dir = TempDir::new().unwrap();
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn clean_one_text_file_to_stdout() {
+    let dir = dir_with(&[("a.txt", DIRTY)]);
+    deboil().arg("clean").arg(dir.path().join("a.txt")).arg("-q").assert().success().stdout(CLEANED);
+}
+
+#[test]
+fn clean_prints_a_summary_on_stderr() {
+    let dir = dir_with(&[("a.txt", DIRTY)]);
+    deboil()
+        .args(["clean", "--no-default-rules", "--rules"])
+        .arg(dir_with(&[("r.toml", AD_RULE)]).path().join("r.toml"))
+        .arg(dir.path().join("a.txt"))
+        .assert()
+        .success()
+        .stderr("deboil: 1 documents, 1 changed, 0 rejected, 0 flagged, 0 skipped; 14 of 104 bytes removed (13.5%); top rules: ad-marker-test (1)\n");
+}
+
+#[test]
+fn clean_directory_mirrors_the_tree_and_skips_hidden_and_unknown_files() {
+    let input = dir_with(&[
+        ("a.txt", DIRTY),
+        ("sub/b.txt", "Plain prose.\n"),
+        (".hidden.txt", DIRTY),
+        ("notes.md", DIRTY),
+    ]);
+    let out = TempDir::new().unwrap();
+    let target = out.path().join("clean");
+    deboil().arg("clean").arg(input.path()).arg("-o").arg(&target).arg("-q").assert().success();
+    assert_eq!(fs::read_to_string(target.join("a.txt")).unwrap(), CLEANED);
+    assert_eq!(fs::read_to_string(target.join("sub/b.txt")).unwrap(), "Plain prose.\n");
+    assert!(!target.join(".hidden.txt").exists());
+    assert!(!target.join("notes.md").exists());
+}
+
+#[test]
+fn jsonl_keeps_other_fields_and_their_order() {
+    let line1 = format!(
+        "{{\"id\":\"d1\",\"text\":{},\"meta\":{{\"z\":1,\"a\":[true,null]}},\"n\":1.50}}",
+        serde_json::to_string(DIRTY).unwrap()
+    );
+    let line2 = "{\"text\":\"Untouched prose.\",  \"id\" : 2}";
+    let dir = dir_with(&[("in.jsonl", &format!("{line1}\n{line2}\n"))]);
+    let out = deboil().arg("clean").arg(dir.path().join("in.jsonl")).arg("-q").assert().success();
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let expected1 = format!(
+        "{{\"id\":\"d1\",\"text\":{},\"meta\":{{\"z\":1,\"a\":[true,null]}},\"n\":1.50}}",
+        serde_json::to_string(CLEANED).unwrap()
+    );
+    assert_eq!(stdout, format!("{expected1}\n{line2}\n"));
+}
+
+#[test]
+fn jsonl_annotate_adds_removal_offsets() {
+    let line = format!("{{\"id\":1,\"text\":{}}}\n", serde_json::to_string(DIRTY).unwrap());
+    let out = deboil()
+        .args(["clean", "-", "--format", "jsonl", "-q", "--annotate", "deboil"])
+        .write_stdin(line)
+        .assert()
+        .success();
+    let rec: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(rec["text"], CLEANED);
+    assert_eq!(rec["deboil"], serde_json::json!([{"start": 63, "end": 77, "rule": "advertisement-label"}]));
+}
+
+#[test]
+fn stdin_text_to_stdout() {
+    deboil().args(["clean", "-", "-q"]).write_stdin(DIRTY).assert().success().stdout(CLEANED);
+}
+
+#[test]
+fn gzip_and_zstd_round_trip() {
+    let line = format!("{{\"text\":{}}}\n", serde_json::to_string(DIRTY).unwrap());
+    let dir = dir_with(&[("in.jsonl", &line)]);
+    let gz = dir.path().join("out.jsonl.gz");
+    let zst = dir.path().join("out.jsonl.zst");
+    deboil().arg("clean").arg(dir.path().join("in.jsonl")).arg("-o").arg(&gz).arg("-q").assert().success();
+    deboil().arg("clean").arg(&gz).arg("-o").arg(&zst).arg("-q").assert().success();
+    let out = deboil().arg("clean").arg(&zst).arg("-q").assert().success();
+    let expected = format!("{{\"text\":{}}}\n", serde_json::to_string(CLEANED).unwrap());
+    assert_eq!(String::from_utf8(out.get_output().stdout.clone()).unwrap(), expected);
+}
+
+#[test]
+fn malformed_jsonl_names_file_and_line_and_leaves_no_output() {
+    let dir = dir_with(&[("in.jsonl", "{\"text\":\"ok\"}\n{\"text\":\"ok\"}\n{\"text\": oops}\n")]);
+    let target = dir.path().join("out.jsonl");
+    deboil()
+        .arg("clean")
+        .arg(dir.path().join("in.jsonl"))
+        .arg("-o")
+        .arg(&target)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("in.jsonl:3: invalid JSON: expected value at line 1 column 10"));
+    assert!(!target.exists());
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left behind");
+}
+
+#[test]
+fn record_without_text_field_is_an_error() {
+    deboil()
+        .args(["clean", "-", "--format", "jsonl"])
+        .write_stdin("{\"body\":\"x\"}\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("-:1: record has no \"text\" field"));
+}
+
+#[test]
+fn invalid_utf8_names_the_line_and_skip_passes_it_through() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("bad.txt");
+    fs::write(&path, b"line one\nline \xff two\n").unwrap();
+    deboil()
+        .arg("clean")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.txt:2: invalid UTF-8 at byte 14"));
+    deboil()
+        .arg("clean")
+        .arg(&path)
+        .args(["--on-error", "skip"])
+        .assert()
+        .success()
+        .stdout(predicate::eq(b"line one\nline \xff two\n" as &[u8]))
+        .stderr(predicate::str::contains("skipped: "));
+}
+
+#[test]
+fn output_equal_to_input_is_refused() {
+    let dir = dir_with(&[("a.txt", DIRTY)]);
+    let path = dir.path().join("a.txt");
+    deboil()
+        .arg("clean")
+        .arg(&path)
+        .arg("-o")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("refusing to overwrite"));
+    assert_eq!(fs::read_to_string(&path).unwrap(), DIRTY);
+}
+
+#[test]
+fn several_text_inputs_need_an_output_directory() {
+    let dir = dir_with(&[("a.txt", DIRTY), ("b.txt", DIRTY)]);
+    deboil().arg("clean").arg(dir.path()).assert().code(2).stderr(predicate::str::contains("give -o DIR"));
+}
+
+#[test]
+fn bad_rule_file_stops_before_any_work() {
+    let rules = dir_with(&[(
+        "r.toml",
+        "[[rule]]\nid = \"x\"\ncategory = \"ad\"\nkind = \"line\"\ndescription = \"d\"\npattern = '(('\n",
+    )]);
+    deboil()
+        .args(["clean", "-", "--rules"])
+        .arg(rules.path().join("r.toml"))
+        .write_stdin(DIRTY)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("r.toml:6:11: rule \"x\": invalid regex"));
+}
+
+#[test]
+fn select_and_ignore_by_category_or_id() {
+    deboil()
+        .args(["clean", "-", "-q", "--select", "ad"])
+        .write_stdin(DIRTY)
+        .assert()
+        .success()
+        .stdout(CLEANED);
+    deboil().args(["clean", "-", "-q", "--ignore", "ad"]).write_stdin(DIRTY).assert().success().stdout(DIRTY);
+    deboil()
+        .args(["clean", "-", "--select", "no-such-rule"])
+        .write_stdin(DIRTY)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown rule id or category \"no-such-rule\""));
+}
+
+#[test]
+fn stats_file_has_per_rule_and_category_counts() {
+    let dir = dir_with(&[("a.txt", DIRTY)]);
+    let stats = dir.path().join("stats.json");
+    deboil()
+        .arg("clean")
+        .arg(dir.path().join("a.txt"))
+        .arg("--stats")
+        .arg(&stats)
+        .arg("-q")
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_str(&fs::read_to_string(stats).unwrap()).unwrap();
+    assert_eq!(v["documents"], 1);
+    assert_eq!(v["changed"], 1);
+    assert_eq!(v["categories"]["ad"]["hits"], 1);
+}
+
+#[test]
+fn rules_list_show_and_json() {
+    deboil().args(["rules", "list"]).assert().success().stdout(predicate::str::contains("wire-photo-credit"));
+    let out = deboil().args(["rules", "list", "--format", "json"]).assert().success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert!(
+        v.as_array().unwrap().iter().any(|r| r["id"] == "wire-photo-credit" && r["category"] == "credit")
+    );
+    deboil()
+        .args(["rules", "show", "wire-photo-credit"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("kind:        caption"));
+    deboil().args(["rules", "show", "nope"]).assert().code(2);
+}
+
+#[test]
+fn rules_test_reports_failures_with_place_and_exit_code() {
+    let bad = AD_RULE.replace("\"The advertisement ran twice.\"", "\"Advertisement\"");
+    let dir =
+        dir_with(&[("good.toml", AD_RULE), ("bad.toml", &bad.replace("ad-marker-test", "ad-marker-bad"))]);
+    deboil()
+        .args(["rules", "test", "--no-default-rules"])
+        .arg(dir.path().join("good.toml"))
+        .assert()
+        .success()
+        .stdout("1 rules, 4 examples: 4 passed, 0 failed\n");
+    deboil()
+        .args(["rules", "test", "--no-default-rules"])
+        .arg(dir.path().join("bad.toml"))
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "bad.toml:8:9: rule \"ad-marker-bad\": expected nothing removed, got \"\"",
+        ));
+}
+
+#[test]
+fn rules_check_validates_files() {
+    let dir = dir_with(&[("r.toml", AD_RULE)]);
+    deboil().args(["rules", "check"]).arg(dir.path()).assert().success().stdout("ok: 1 rules\n");
+    let empty = TempDir::new().unwrap();
+    deboil()
+        .args(["rules", "check"])
+        .arg(empty.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no rules found"));
+}
+
+fn jsonl_corpus(n: usize) -> String {
+    (0..n)
+        .map(|i| {
+            let text =
+                if i % 3 == 0 { DIRTY.to_string() } else { format!("Prose number {i} about the harbor.\n") };
+            format!("{{\"id\":{i},\"text\":{}}}\n", serde_json::to_string(&text).unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn output_is_identical_for_one_and_two_jobs_and_keeps_order() {
+    let corpus = jsonl_corpus(3000);
+    let run = |jobs: &str| {
+        let out = deboil()
+            .args(["clean", "-", "--format", "jsonl", "-q", "--jobs", jobs])
+            .write_stdin(corpus.clone())
+            .assert()
+            .success();
+        out.get_output().stdout.clone()
+    };
+    let one = run("1");
+    assert_eq!(one, run("2"));
+    let ids: Vec<u64> = one
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_slice::<serde_json::Value>(l).unwrap()["id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ids, (0..3000).collect::<Vec<_>>());
+}
+
+#[test]
+fn shards_cover_every_file_exactly_once() {
+    let files: Vec<(String, String)> = (0..7).map(|i| (format!("d{i}.txt"), format!("Doc {i}.\n"))).collect();
+    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let input = dir_with(&refs);
+    let out = TempDir::new().unwrap();
+    let mut seen = Vec::new();
+    for shard in 0..3 {
+        let target = out.path().join(format!("s{shard}"));
+        deboil()
+            .arg("clean")
+            .arg(input.path())
+            .arg("-o")
+            .arg(&target)
+            .args(["-q", "--shard", &format!("{shard}/3")])
+            .assert()
+            .success();
+        if target.exists() {
+            seen.extend(
+                fs::read_dir(&target).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()),
+            );
+        }
+    }
+    seen.sort();
+    assert_eq!(seen, (0..7).map(|i| format!("d{i}.txt")).collect::<Vec<_>>());
+    deboil()
+        .args(["clean", "-", "--shard", "3/3"])
+        .write_stdin("x")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("need 0 <= I < N"));
+}
+
+#[test]
+fn short_documents_go_to_rejects_with_a_reason_and_are_counted() {
+    let corpus =
+        "{\"id\":1,\"text\":\"Tiny.\"}\n{\"id\":2,\"text\":\"A document long enough to keep around.\"}\n";
+    let dir = dir_with(&[("in.jsonl", corpus)]);
+    let rejects = dir.path().join("rejects.jsonl");
+    let stats = dir.path().join("stats.json");
+    deboil()
+        .arg("clean")
+        .arg(dir.path().join("in.jsonl"))
+        .args(["-q", "--min-chars", "20", "--rejects"])
+        .arg(&rejects)
+        .arg("--stats")
+        .arg(&stats)
+        .assert()
+        .success()
+        .stdout("{\"id\":2,\"text\":\"A document long enough to keep around.\"}\n");
+    assert_eq!(
+        fs::read_to_string(&rejects).unwrap(),
+        "{\"id\":1,\"text\":\"Tiny.\",\"deboil_reject\":\"too short after cleaning: 5 < 20 characters\"}\n"
+    );
+    let v: serde_json::Value = serde_json::from_str(&fs::read_to_string(stats).unwrap()).unwrap();
+    assert_eq!((v["documents"].as_u64(), v["rejected"].as_u64()), (Some(2), Some(1)));
+}
+
+#[test]
+fn in_place_replaces_inputs_atomically() {
+    let dir = dir_with(&[
+        ("a.txt", DIRTY),
+        ("b.jsonl", &format!("{{\"text\":{}}}\n", serde_json::to_string(DIRTY).unwrap())),
+    ]);
+    deboil().arg("clean").arg(dir.path()).args(["-q", "--in-place"]).assert().success();
+    assert_eq!(fs::read_to_string(dir.path().join("a.txt")).unwrap(), CLEANED);
+    assert!(fs::read_to_string(dir.path().join("b.jsonl")).unwrap().contains("The pier cost"));
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2, "no temporary files left");
+}
+
+#[test]
+fn max_removed_guard_leaves_the_document_and_flags_it() {
+    let text = "Advertisement\nAdvertisement\nShort.\n";
+    deboil()
+        .args(["clean", "-", "--select", "ad", "--max-removed", "0.5"])
+        .write_stdin(text)
+        .assert()
+        .success()
+        .stdout(text)
+        .stderr(predicate::str::contains("1 flagged"));
+    deboil()
+        .args(["clean", "-", "-q", "--select", "ad", "--max-removed", "1"])
+        .write_stdin(text)
+        .assert()
+        .success()
+        .stdout("Short.\n");
+}
+
+#[test]
+fn fixture_corpus_keeps_every_record_and_every_other_field() {
+    let input = fs::read_to_string(crate::util::fixture("corpus.jsonl")).unwrap();
+    let out = deboil().arg("clean").arg(crate::util::fixture("corpus.jsonl")).arg("-q").assert().success();
+    let output = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let (ins, outs): (Vec<&str>, Vec<&str>) = (input.lines().collect(), output.lines().collect());
+    assert_eq!(ins.len(), outs.len());
+    let mut changed = 0;
+    for (a, b) in ins.iter().zip(&outs) {
+        let (a, b): (serde_json::Value, serde_json::Value) =
+            (serde_json::from_str(a).unwrap(), serde_json::from_str(b).unwrap());
+        let keys = |v: &serde_json::Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+        assert_eq!(keys(&a), ["id", "url", "text", "lang", "meta"]);
+        assert_eq!(keys(&a), keys(&b));
+        for k in ["id", "url", "lang", "meta"] {
+            assert_eq!(a[k], b[k]);
+        }
+        changed += usize::from(a["text"] != b["text"]);
+    }
+    assert!(changed >= 5, "only {changed} records changed");
+}

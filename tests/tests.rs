@@ -1,0 +1,8 @@
+//! One integration test binary (links once): engine, rule loading, built-in packs, CLI.
+
+mod builtin;
+mod cli;
+mod engine;
+mod fixtures;
+mod rule_errors;
+mod util;
