@@ -113,9 +113,43 @@ impl<'a> Lines<'a> {
     }
 }
 
-/// Number of whitespace-separated words.
+/// Number of whitespace-separated words (as `split_whitespace` counts them), by a byte scan.
 pub(crate) fn words(text: &str) -> usize {
-    text.split_whitespace().count()
+    let bytes = text.as_bytes();
+    let mut count = 0;
+    let mut in_word = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let space_len = if b < 0x80 {
+            usize::from(b.is_ascii_whitespace() || b == 0x0b)
+        } else {
+            unicode_space_len(&bytes[i..])
+        };
+        if space_len > 0 {
+            in_word = false;
+            i += space_len;
+        } else {
+            if !in_word {
+                count += 1;
+                in_word = true;
+            }
+            i += 1;
+        }
+    }
+    count
+}
+
+/// The length of the Unicode `White_Space` character starting `bytes` (non-ASCII), or 0.
+fn unicode_space_len(bytes: &[u8]) -> usize {
+    match bytes {
+        [0xc2, 0x85 | 0xa0, ..] => 2,
+        [0xe1, 0x9a, 0x80, ..] => 3,
+        [0xe2, 0x80, 0x80..=0x8a | 0xa8 | 0xa9 | 0xaf, ..] => 3,
+        [0xe2, 0x81, 0x9f, ..] => 3,
+        [0xe3, 0x80, 0x80, ..] => 3,
+        _ => 0,
+    }
 }
 
 /// Whether `text` ends like a sentence: `.`, `!`, `?` or `…`, possibly followed by closing
@@ -140,6 +174,13 @@ mod tests {
         let got: Vec<_> = l.lines.iter().map(|x| (x.start, x.end, x.text)).collect();
         assert_eq!(got, vec![(0, 8, "a b"), (8, 9, ""), (9, 10, "c")]);
         assert_eq!(l.lines[0].text_start, 2);
+    }
+
+    #[test]
+    fn word_count_matches_split_whitespace() {
+        for t in ["", "a", " a  b\tc ", "x\u{a0}y\u{2003}z\u{3000}w", "é è\u{85}ü", "a\u{0b}b\u{0c}c"] {
+            assert_eq!(words(t), t.split_whitespace().count(), "{t:?}");
+        }
     }
 
     #[test]

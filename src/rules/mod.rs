@@ -120,11 +120,16 @@ impl RuleSet {
         let mut duplicate_rules = Vec::new();
         for (i, rule) in rules.iter().enumerate() {
             match &rule.regex {
-                Some(re) if rule.kind != Kind::Duplicate => patterns.push((i, re, rule.conditions.max_words)),
+                Some(_) if rule.kind != Kind::Duplicate => patterns.push(matcher::PatternSource {
+                    rule: i,
+                    patterns: &rule.patterns,
+                    case_insensitive: rule.case_insensitive,
+                    max_words: rule.conditions.max_words,
+                }),
                 _ => duplicate_rules.push(i),
             }
         }
-        let matcher = LineMatcher::new(&patterns, rules.len()).map_err(RuleError::Set)?;
+        let matcher = LineMatcher::new(&patterns).map_err(RuleError::Set)?;
         let has_site_rules = rules.iter().any(|r| !r.sites.is_empty());
         Ok(RuleSet { rules, matcher, duplicate_rules, has_site_rules })
     }
