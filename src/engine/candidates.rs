@@ -26,14 +26,13 @@ pub(crate) fn find(rules: &RuleSet, lines: &Lines<'_>, url: Option<&str>) -> Vec
         if line.is_blank() {
             continue;
         }
-        let facts = LineFacts::new(line.text);
         let pre = |ri: usize| {
             let rule = &rules.rules()[ri];
-            applies(rule) && facts.allows(&rule.conditions)
+            applies(rule) && lines.meets_here(i, &rule.conditions)
         };
         rules.matcher.for_each_match(line.text, rules.rules(), pre, |ri| {
             let rule = &rules.rules()[ri];
-            if !lines.meets(i, &rule.conditions) {
+            if !lines.meets_neighbours(i, &rule.conditions) {
                 return;
             }
             match rule.kind {
@@ -63,34 +62,6 @@ pub(crate) fn find(rules: &RuleSet, lines: &Lines<'_>, url: Option<&str>) -> Vec
     }
     enforce_max_removed(rules, lines.input.len(), &mut out);
     out
-}
-
-/// Cheap facts about one line, computed once and only when a rule asks: they let a rule be
-/// skipped before its regex runs.
-struct LineFacts<'a> {
-    text: &'a str,
-    words: std::cell::OnceCell<usize>,
-}
-
-impl<'a> LineFacts<'a> {
-    fn new(text: &'a str) -> Self {
-        LineFacts { text, words: std::cell::OnceCell::new() }
-    }
-
-    /// Whether the word, length and sentence conditions can hold.
-    fn allows(&self, c: &crate::rules::Conditions) -> bool {
-        if c.min_words.is_some() || c.max_words.is_some() {
-            let n = *self.words.get_or_init(|| words(self.text));
-            if c.min_words.is_some_and(|m| n < m) || c.max_words.is_some_and(|m| n > m) {
-                return false;
-            }
-        }
-        // A character is at most four bytes.
-        if c.max_chars.is_some_and(|m| self.text.len() > 4 * m) {
-            return false;
-        }
-        c.sentence.is_none_or(|want| super::lines::ends_sentence(self.text) == want)
-    }
 }
 
 fn whole(line: &Line<'_>, rule: usize) -> Candidate {

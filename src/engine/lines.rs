@@ -1,6 +1,6 @@
 //! A document split into lines, with the structural facts rules' conditions ask about.
 
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 
 use crate::rules::{BODY_WORDS, Conditions};
 
@@ -31,6 +31,8 @@ pub(crate) struct Lines<'a> {
     rank: Vec<u32>,
     nonblank: usize,
     last_body: OnceCell<Option<usize>>,
+    /// Word count per line, `u32::MAX` until counted.
+    words: Vec<Cell<u32>>,
 }
 
 impl<'a> Lines<'a> {
@@ -53,7 +55,8 @@ impl<'a> Lines<'a> {
             lines.push(Line { start, end, text, text_start });
             start = end;
         }
-        Lines { input, lines, rank, nonblank: nonblank as usize, last_body: OnceCell::new() }
+        let words = vec![Cell::new(u32::MAX); lines.len()];
+        Lines { input, lines, rank, nonblank: nonblank as usize, last_body: OnceCell::new(), words }
     }
 
     /// The nearest non-blank line before line `i`.
@@ -69,23 +72,35 @@ impl<'a> Lines<'a> {
     /// The last body paragraph: a line of at least [`BODY_WORDS`] words ending like a sentence.
     fn last_body(&self) -> Option<usize> {
         *self.last_body.get_or_init(|| {
-            (0..self.lines.len()).rev().find(|&i| {
-                let t = self.lines[i].text;
-                ends_sentence(t) && words(t) >= BODY_WORDS
-            })
+            (0..self.lines.len()).rev().find(|&i| ends_sentence(self.lines[i].text) && self.words(i) >= BODY_WORDS)
         })
+    }
+
+    /// The number of words on line `i`, counted once.
+    fn words(&self, i: usize) -> usize {
+        let cell = &self.words[i];
+        if cell.get() == u32::MAX {
+            cell.set(words(self.lines[i].text).min(u32::MAX as usize - 1) as u32);
+        }
+        cell.get() as usize
     }
 
     /// Whether line `i` meets every condition in `c`.
     pub fn meets(&self, i: usize, c: &Conditions) -> bool {
+        self.meets_here(i, c) && self.meets_neighbours(i, c)
+    }
+
+    /// Whether line `i` meets the conditions on itself and its position (cheap: no regex).
+    pub fn meets_here(&self, i: usize, c: &Conditions) -> bool {
         let text = self.lines[i].text;
         if c.min_words.is_some() || c.max_words.is_some() {
-            let n = words(text);
+            let n = self.words(i);
             if c.min_words.is_some_and(|m| n < m) || c.max_words.is_some_and(|m| n > m) {
                 return false;
             }
         }
-        if c.max_chars.is_some_and(|m| text.chars().count() > m) {
+        // A character is one to four bytes: the byte length bounds the count both ways.
+        if c.max_chars.is_some_and(|m| text.len() > m && (text.len() > 4 * m || text.chars().count() > m)) {
             return false;
         }
         if c.sentence.is_some_and(|want| ends_sentence(text) != want) {
@@ -98,9 +113,11 @@ impl<'a> Lines<'a> {
         if c.in_tail.is_some_and(|n| self.nonblank - rank > n) {
             return false;
         }
-        if c.after_body && self.last_body().is_some_and(|b| b >= i) {
-            return false;
-        }
+        !(c.after_body && self.last_body().is_some_and(|b| b >= i))
+    }
+
+    /// Whether line `i` meets the conditions on its neighbours (`prev`, `next`).
+    pub fn meets_neighbours(&self, i: usize, c: &Conditions) -> bool {
         let neighbour =
             |j: Option<usize>, re: &regex::Regex| j.is_some_and(|j| re.is_match(self.lines[j].text));
         if c.prev.as_ref().is_some_and(|re| !neighbour(self.prev_nonblank(i), re)) {

@@ -209,7 +209,7 @@ pub(crate) fn compile_regex(pattern: &str, case_insensitive: bool) -> Result<Reg
     let pattern = if case_insensitive { format!("(?i){pattern}") } else { pattern.to_string() };
     RegexBuilder::new(&pattern)
         .size_limit(REGEX_SIZE_LIMIT)
-        .dfa_size_limit(4 * REGEX_SIZE_LIMIT)
+        .dfa_size_limit(2 * REGEX_SIZE_LIMIT)
         .build()
         .map_err(|e| match e {
             regex::Error::CompiledTooBig(limit) => {

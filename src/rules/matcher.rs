@@ -26,27 +26,34 @@ pub const LONG_LINE_WORDS: usize = 30;
 /// Literals shorter than this are too common to gate a rule.
 const MIN_LITERAL: usize = 3;
 
-/// How one pattern (or one top-level alternative of it) is tried on a line.
+/// When one pattern (or one top-level alternative of it) makes its rule worth trying on a
+/// line. Trying a rule runs its whole regex: checks only decide when.
 #[derive(Debug, Clone)]
 struct Check {
     rule: usize,
-    /// This alternative alone, word boundaries dropped.
-    re: meta::Regex,
-    /// Whether a match of `re` must be confirmed with the rule's own regex (`re` is wider).
-    confirm: bool,
     long_ok: bool,
+    /// Tried only when one of its literals occurs in the line.
+    gated: bool,
+    /// Anchored at the start: tried only for lines whose first byte it allows.
+    anchored: bool,
 }
 
 /// Prefilter over every rule that has a pattern.
 #[derive(Debug, Clone)]
 pub(crate) struct LineMatcher {
     checks: Vec<Check>,
+    /// Per rule index: its pattern with word boundaries dropped, to try before its own regex
+    /// (only for rules that have a word boundary).
+    wide: Vec<Option<meta::Regex>>,
     /// Per first byte of a line: the anchored checks (indices into `checks`) it allows.
     by_first: Vec<Vec<u32>>,
     /// Literals gating unanchored checks (distinct, lowercase, matched ignoring ASCII case).
     literals: Option<AhoCorasick>,
     /// Per literal: the checks it gates.
     literal_checks: Vec<Vec<u32>>,
+    /// Checks gated by a few short literals without letters (`/`, `@`, `|`), each searched
+    /// with memchr's substring search.
+    byte_gates: Vec<(u32, Vec<Vec<u8>>)>,
     /// Unanchored checks without a usable literal.
     always: Vec<u32>,
 }
@@ -68,9 +75,11 @@ impl LineMatcher {
     pub fn new(sources: &[PatternSource<'_>]) -> Result<LineMatcher, String> {
         let mut m = LineMatcher {
             checks: Vec::new(),
+            wide: Vec::new(),
             by_first: vec![Vec::new(); 256],
             literals: None,
             literal_checks: Vec::new(),
+            byte_gates: Vec::new(),
             always: Vec::new(),
         };
         let mut literals: Vec<(Vec<u8>, u32)> = Vec::new();
@@ -82,40 +91,50 @@ impl LineMatcher {
                 .map_err(|e| format!("rule pattern does not parse for the prefilter: {e}"))
         };
         for src in sources {
+            let mut branches = Vec::new();
             for pattern in src.patterns {
-                let hir = parse(pattern, src.case_insensitive)?;
-                // Literals come from the case-sensitive form and are matched ignoring ASCII case.
-                let plain = parse(pattern, false)?;
-                let (branches, plain_branches) = match (top_alternatives(&hir), top_alternatives(&plain)) {
-                    (a, b) if a.len() == b.len() => (a, b),
-                    _ => (vec![hir.clone()], vec![plain.clone()]),
-                };
-                for (branch, plain) in branches.iter().zip(&plain_branches) {
-                    let (stripped, widened) = without_word_boundaries(branch);
-                    let re = meta::Regex::builder()
-                        .build_from_hir(&stripped)
-                        .map_err(|e| format!("compiling the rule set: {e}"))?;
+                branches.extend(top_alternatives(&parse(pattern, src.case_insensitive)?));
+            }
+            let stripped: Vec<(Hir, bool)> = branches.iter().map(without_word_boundaries).collect();
+            if m.wide.len() <= src.rule {
+                m.wide.resize(src.rule + 1, None);
+            }
+            if stripped.iter().any(|s| s.1) {
+                let hirs: Vec<&Hir> = stripped.iter().map(|s| &s.0).collect();
+                let wide = meta::Regex::builder()
+                    .build_from_hir(&Hir::alternation(hirs.into_iter().cloned().collect()))
+                    .map_err(|e| format!("compiling the rule set: {e}"))?;
+                m.wide[src.rule] = Some(wide);
+            }
+            for (branch, (stripped, _)) in branches.iter().zip(&stripped) {
+                {
                     let ci = m.checks.len() as u32;
+                    let gate = literal_gate(&fold_ascii_case(stripped));
+                    let lits = match gate {
+                        Gate::Literals(lits) => Some(lits),
+                        Gate::Bytes(lits) => {
+                            m.byte_gates.push((m.checks.len() as u32, lits));
+                            None
+                        }
+                        Gate::None => None,
+                    };
                     m.checks.push(Check {
                         rule: src.rule,
-                        re,
-                        confirm: widened,
                         long_ok: src.max_words.is_none_or(|w| w > LONG_LINE_WORDS),
+                        gated: lits.is_some() || m.byte_gates.last().is_some_and(|g| g.0 == ci),
+                        anchored: branch.properties().look_set_prefix().contains(Look::Start),
                     });
-                    if branch.properties().look_set_prefix().contains(Look::Start) {
+                    if m.checks[ci as usize].anchored {
                         let (first, nullable) = first_bytes(branch);
                         for (b, allowed) in first.iter().enumerate() {
                             if nullable || *allowed {
                                 m.by_first[b].push(ci);
                             }
                         }
-                    } else if let Some(lits) = gating_literals(&without_word_boundaries(plain).0)
-                        .filter(|l| !src.case_insensitive || l.iter().all(|l| l.is_ascii()))
-                    {
-                        literals.extend(lits.into_iter().map(|lit| (lit, ci)));
-                    } else {
+                    } else if !m.checks[ci as usize].gated {
                         m.always.push(ci);
                     }
+                    literals.extend(lits.into_iter().flatten().map(|lit| (lit, ci)));
                 }
             }
         }
@@ -166,22 +185,42 @@ impl LineMatcher {
                 done.push(check.rule);
                 return;
             }
-            if !check.re.is_match(line) {
-                return;
-            }
-            if check.confirm && !rules[check.rule].regex.as_ref().is_some_and(|r| r.is_match(line)) {
+            if self.wide[check.rule].as_ref().is_some_and(|w| !w.is_match(line))
+                || !rules[check.rule].regex.as_ref().is_some_and(|r| r.is_match(line))
+            {
+                done.push(check.rule);
                 return;
             }
             done.push(check.rule);
             f(check.rule);
         };
-        let first = line.as_bytes().first().copied().unwrap_or(0);
-        for &ci in &self.by_first[first as usize] {
-            try_check(ci);
-        }
+        // Checks whose literal occurs: one pass over the line for all of them.
+        let mut lit_hit = vec![0u64; self.checks.len().div_ceil(64)];
         if let Some(ac) = &self.literals {
             for m in ac.find_overlapping_iter(line) {
                 for &ci in &self.literal_checks[m.pattern().as_usize()] {
+                    lit_hit[ci as usize / 64] |= 1 << (ci % 64);
+                }
+            }
+        }
+        for (ci, lits) in &self.byte_gates {
+            if lits.iter().any(|l| memchr::memmem::find(line.as_bytes(), l).is_some()) {
+                lit_hit[*ci as usize / 64] |= 1 << (ci % 64);
+            }
+        }
+        let hit = |ci: u32| lit_hit[ci as usize / 64] & (1 << (ci % 64)) != 0;
+        let first = line.as_bytes().first().copied().unwrap_or(0);
+        for &ci in &self.by_first[first as usize] {
+            if !self.checks[ci as usize].gated || hit(ci) {
+                try_check(ci);
+            }
+        }
+        for (word, bits) in lit_hit.iter().enumerate() {
+            let mut bits = *bits;
+            while bits != 0 {
+                let ci = (word * 64) as u32 + bits.trailing_zeros();
+                bits &= bits - 1;
+                if !self.checks[ci as usize].anchored {
                     try_check(ci);
                 }
             }
@@ -201,9 +240,21 @@ fn top_alternatives(hir: &Hir) -> Vec<Hir> {
     }
 }
 
-/// Literals one of which every match must contain, if they are long enough to be selective:
-/// what matches must start or end with, or an exact piece of a top-level concatenation.
-fn gating_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+/// What a check needs to find in a line before its regex is worth running.
+#[derive(Debug, PartialEq, Eq)]
+enum Gate {
+    /// One of these literals (lowercase; matched ignoring ASCII case), at least
+    /// [`MIN_LITERAL`] bytes long.
+    Literals(Vec<Vec<u8>>),
+    /// One of these few short literals without ASCII letters, matched exactly.
+    Bytes(Vec<Vec<u8>>),
+    /// Nothing usable.
+    None,
+}
+
+/// The best gate for a (case-folded) pattern: literals every match must start or end with,
+/// or that an exact piece of its top-level concatenation matches.
+fn literal_gate(hir: &Hir) -> Gate {
     let extract = |kind: ExtractKind, hir: &Hir| {
         let mut ex = Extractor::new();
         ex.kind(kind).limit_class(8).limit_repeat(4).limit_literal_len(24).limit_total(128);
@@ -218,23 +269,63 @@ fn gating_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
         // A part that matches exactly a finite set of strings: every match contains one.
         seqs.extend(parts.iter().map(|p| extract(ExtractKind::Prefix, p)).filter(|s| s.is_exact()));
     }
-    let mut best: Option<Vec<Vec<u8>>> = None;
+    let shortest = |v: &[Vec<u8>]| v.iter().map(Vec::len).min().unwrap_or(0);
+    let (mut long, mut short): (Option<Vec<Vec<u8>>>, Option<Vec<Vec<u8>>>) = (None, None);
     for seq in seqs {
         let Some(lits) = seq.literals() else { continue };
-        if lits.is_empty() || lits.iter().any(|l| l.as_bytes().len() < MIN_LITERAL) {
+        if lits.is_empty() || lits.iter().any(|l| l.as_bytes().is_empty()) {
             continue;
         }
-        let found: Vec<Vec<u8>> = lits.iter().map(|l| l.as_bytes().to_ascii_lowercase()).collect();
-        let shortest = |v: &Vec<Vec<u8>>| v.iter().map(Vec::len).min().unwrap_or(0);
-        if best.as_ref().is_none_or(|b| shortest(&found) > shortest(b)) {
-            best = Some(found);
+        let mut found: Vec<Vec<u8>> = lits.iter().map(|l| l.as_bytes().to_ascii_lowercase()).collect();
+        found.sort();
+        found.dedup();
+        if shortest(&found) >= MIN_LITERAL {
+            if long.as_ref().is_none_or(|b| shortest(&found) > shortest(b)) {
+                long = Some(found);
+            }
+        } else if found.len() <= 4
+            && found.iter().all(|l| !l.iter().any(u8::is_ascii_alphabetic))
+            && short.as_ref().is_none_or(|b| found.len() < b.len())
+        {
+            short = Some(found);
         }
     }
-    best.map(|mut v| {
-        v.sort();
-        v.dedup();
-        v
-    })
+    match (long, short) {
+        (Some(l), _) => Gate::Literals(l),
+        (None, Some(s)) => Gate::Bytes(s),
+        (None, None) => Gate::None,
+    }
+}
+
+/// The pattern with each class that is one ASCII letter in both cases (as case-insensitive
+/// patterns write every letter) turned into that letter in lower case, so that literals can be
+/// extracted; the gate matches them ignoring ASCII case. The Kelvin sign and long s, which
+/// Unicode folds with `k` and `s`, are folded too: a line spelling a gating word with them is
+/// not tried, an accepted approximation.
+fn fold_ascii_case(hir: &Hir) -> Hir {
+    match hir.kind() {
+        HirKind::Class(Class::Unicode(c)) => {
+            let chars: Vec<char> = c.iter().flat_map(|r| r.start()..=r.end()).take(4).collect();
+            let lower: Vec<char> = chars
+                .iter()
+                .map(|&ch| match ch {
+                    '\u{212a}' => 'k',
+                    '\u{17f}' => 's',
+                    ch => ch.to_ascii_lowercase(),
+                })
+                .collect();
+            if chars.len() >= 2 && lower[0].is_ascii_lowercase() && lower.iter().all(|&l| l == lower[0]) {
+                Hir::literal(lower[0].to_string().into_bytes())
+            } else {
+                hir.clone()
+            }
+        }
+        HirKind::Concat(subs) => Hir::concat(subs.iter().map(fold_ascii_case).collect()),
+        HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(fold_ascii_case).collect()),
+        HirKind::Repetition(rep) => Hir::repetition(Repetition { sub: Box::new(fold_ascii_case(&rep.sub)), ..rep.clone() }),
+        HirKind::Capture(cap) => Hir::capture(Capture { sub: Box::new(fold_ascii_case(&cap.sub)), ..cap.clone() }),
+        _ => hir.clone(),
+    }
 }
 
 /// The bytes a match of `hir` can start with, and whether it can match the empty string.
@@ -405,13 +496,14 @@ mod tests {
     }
 
     #[test]
-    fn gating_literals_need_selective_literals() {
-        assert_eq!(gating_literals(&parse(r"\(AP Photo/[^)]+\)$")), Some(vec![b"(ap photo/".to_vec()]));
-        assert_eq!(gating_literals(&parse(r"\w+ - YouTube$")), Some(vec![b" - youtube".to_vec()]));
-        assert_eq!(gating_literals(&parse(r"\w+\)$")), None);
-        assert_eq!(
-            gating_literals(&parse(r"\d+ (?:issues|months) for \d")),
-            Some(vec![b"issues".to_vec(), b"months".to_vec()])
-        );
+    fn literal_gates_need_selective_literals() {
+        let lits = |v: &[&str]| v.iter().map(|s| s.as_bytes().to_vec()).collect::<Vec<_>>();
+        assert_eq!(literal_gate(&parse(r"\(AP Photo/[^)]+\)$")), Gate::Literals(lits(&["(ap photo/"])));
+        assert_eq!(literal_gate(&parse(r"\w+ - YouTube$")), Gate::Literals(lits(&[" - youtube"])));
+        assert_eq!(literal_gate(&parse(r"\w+\)$")), Gate::Bytes(lits(&[")"])));
+        assert_eq!(literal_gate(&parse(r"\w+x$")), Gate::None);
+        assert_eq!(literal_gate(&parse(r"\d+ (?:issues|months) for \d")), Gate::Literals(lits(&["issues", "months"])));
+        let ci = regex_syntax::ParserBuilder::new().case_insensitive(true).build().parse("(?:reporting|editing) by").unwrap();
+        assert_eq!(literal_gate(&fold_ascii_case(&ci)), Gate::Literals(lits(&["editing by", "reporting by"])));
     }
 }
