@@ -415,3 +415,26 @@ fn fixture_corpus_keeps_every_record_and_every_other_field() {
     }
     assert!(changed >= 5, "only {changed} records changed");
 }
+
+#[test]
+fn site_rules_apply_by_url_for_text_and_jsonl() {
+    let text = "Harbor talks resume\n\nWorld News\n\nNegotiators met again on Monday.\n";
+    let cleaned = "Harbor talks resume\n\nNegotiators met again on Monday.\n";
+    deboil().args(["clean", "-", "-q"]).write_stdin(text).assert().success().stdout(text);
+    deboil()
+        .args(["clean", "-", "-q", "--url", "https://uk.reuters.com/world/harbor"])
+        .write_stdin(text)
+        .assert()
+        .success()
+        .stdout(cleaned);
+    let rec = |url: &str, t: &str| {
+        format!("{{\"url\":\"{url}\",\"text\":{}}}\n", serde_json::to_string(t).unwrap())
+    };
+    let input = rec("https://www.reuters.com/a", text) + &rec("https://example.org/a", text);
+    deboil()
+        .args(["clean", "-", "-q", "--format", "jsonl"])
+        .write_stdin(input)
+        .assert()
+        .success()
+        .stdout(rec("https://www.reuters.com/a", cleaned) + &rec("https://example.org/a", text));
+}

@@ -60,6 +60,9 @@ pub struct CleanArgs {
     /// JSONL field holding the page URL (for site rules).
     #[arg(long, default_value = "url")]
     pub url_field: String,
+    /// The page URL of text documents, for site rules (JSONL records use --url-field).
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
     /// Add the removals to each JSONL record under this field: [{"start","end","rule"}].
     #[arg(long, value_name = "FIELD")]
     pub annotate: Option<String>,

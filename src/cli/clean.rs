@@ -57,6 +57,7 @@ pub fn run(args: CleanArgs) -> Result<ExitCode> {
         on_error: args.on_error,
         min_chars: args.min_chars,
         max_removed: (args.max_removed < 1.0).then_some(args.max_removed),
+        text_url: args.url.clone(),
         ..Options::default()
     };
     let runner = Runner::new(&rules, opts, args.jobs);

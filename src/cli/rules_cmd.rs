@@ -93,12 +93,27 @@ fn show(out: &mut impl Write, r: &Rule) -> std::io::Result<()> {
         writeln!(out, "case:        insensitive")?;
     }
     if !r.sites.is_empty() {
-        writeln!(out, "sites:       {:?}", r.sites)?;
+        let sites: Vec<String> = r.sites.iter().map(ToString::to_string).collect();
+        writeln!(out, "sites:       {}", sites.join(", "))?;
     }
-    writeln!(out, "conditions:  {:?}", r.conditions)?;
+    writeln!(out, "conditions:  {}", r.conditions)?;
+    if let Some(m) = r.max_removed {
+        writeln!(out, "max_removed: {m}")?;
+    }
+    if let Some(end) = r.section_end() {
+        writeln!(out, "end:         {end}")?;
+    }
+    if let Some(n) = r.max_lines {
+        writeln!(out, "max_lines:   {n}")?;
+    }
     writeln!(out, "examples:    {}", r.examples.len())?;
     for e in &r.examples {
-        writeln!(out, "  {:?} {:?}", e.expect, e.input)?;
+        let what = match &e.expect {
+            examples::Expect::Removed => "remove".to_string(),
+            examples::Expect::Kept => "keep".to_string(),
+            examples::Expect::Output(o) => format!("gives {o:?}"),
+        };
+        writeln!(out, "  {what:<8} {:?}", e.input)?;
     }
     Ok(())
 }

@@ -72,7 +72,9 @@ impl<'a> Lines<'a> {
     /// The last body paragraph: a line of at least [`BODY_WORDS`] words ending like a sentence.
     fn last_body(&self) -> Option<usize> {
         *self.last_body.get_or_init(|| {
-            (0..self.lines.len()).rev().find(|&i| ends_sentence(self.lines[i].text) && self.words(i) >= BODY_WORDS)
+            (0..self.lines.len())
+                .rev()
+                .find(|&i| ends_sentence(self.lines[i].text) && self.words(i) >= BODY_WORDS)
         })
     }
 

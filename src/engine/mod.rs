@@ -18,11 +18,11 @@ use crate::rules::{Category, RuleSet};
 
 /// A document to clean: its text and, when known, its URL (for site rules).
 #[derive(Debug, Clone, Copy)]
-pub struct Document<'a> {
+pub struct Document<'t, 'u> {
     /// The text.
-    pub text: &'a str,
+    pub text: &'t str,
     /// The page URL, if known.
-    pub url: Option<&'a str>,
+    pub url: Option<&'u str>,
 }
 
 /// One removed range of the input.
@@ -73,7 +73,7 @@ pub fn clean<'a>(rules: &RuleSet, text: &'a str) -> Cleaned<'a> {
 }
 
 /// Cleans a document; site rules apply when its URL's host matches.
-pub fn clean_document<'a>(rules: &RuleSet, doc: Document<'a>) -> Cleaned<'a> {
+pub fn clean_document<'a>(rules: &RuleSet, doc: Document<'a, '_>) -> Cleaned<'a> {
     let lines = lines::Lines::new(doc.text);
     let found = candidates::find(rules, &lines, doc.url);
     if found.is_empty() {

@@ -35,4 +35,6 @@ packs![
     "navigation.toml",
     "residue.toml",
     "more-from.toml",
+    "sites/gzeromedia.toml",
+    "sites/reuters.toml",
 ];

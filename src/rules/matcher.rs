@@ -270,7 +270,8 @@ fn literal_gate(hir: &Hir) -> Gate {
         seqs.extend(parts.iter().map(|p| extract(ExtractKind::Prefix, p)).filter(|s| s.is_exact()));
     }
     let shortest = |v: &[Vec<u8>]| v.iter().map(Vec::len).min().unwrap_or(0);
-    let (mut long, mut short): (Option<Vec<Vec<u8>>>, Option<Vec<Vec<u8>>>) = (None, None);
+    let mut long: Option<Vec<Vec<u8>>> = None;
+    let mut short: Option<Vec<Vec<u8>>> = None;
     for seq in seqs {
         let Some(lits) = seq.literals() else { continue };
         if lits.is_empty() || lits.iter().any(|l| l.as_bytes().is_empty()) {
@@ -322,8 +323,12 @@ fn fold_ascii_case(hir: &Hir) -> Hir {
         }
         HirKind::Concat(subs) => Hir::concat(subs.iter().map(fold_ascii_case).collect()),
         HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(fold_ascii_case).collect()),
-        HirKind::Repetition(rep) => Hir::repetition(Repetition { sub: Box::new(fold_ascii_case(&rep.sub)), ..rep.clone() }),
-        HirKind::Capture(cap) => Hir::capture(Capture { sub: Box::new(fold_ascii_case(&cap.sub)), ..cap.clone() }),
+        HirKind::Repetition(rep) => {
+            Hir::repetition(Repetition { sub: Box::new(fold_ascii_case(&rep.sub)), ..rep.clone() })
+        }
+        HirKind::Capture(cap) => {
+            Hir::capture(Capture { sub: Box::new(fold_ascii_case(&cap.sub)), ..cap.clone() })
+        }
         _ => hir.clone(),
     }
 }
@@ -502,8 +507,18 @@ mod tests {
         assert_eq!(literal_gate(&parse(r"\w+ - YouTube$")), Gate::Literals(lits(&[" - youtube"])));
         assert_eq!(literal_gate(&parse(r"\w+\)$")), Gate::Bytes(lits(&[")"])));
         assert_eq!(literal_gate(&parse(r"\w+x$")), Gate::None);
-        assert_eq!(literal_gate(&parse(r"\d+ (?:issues|months) for \d")), Gate::Literals(lits(&["issues", "months"])));
-        let ci = regex_syntax::ParserBuilder::new().case_insensitive(true).build().parse("(?:reporting|editing) by").unwrap();
-        assert_eq!(literal_gate(&fold_ascii_case(&ci)), Gate::Literals(lits(&["editing by", "reporting by"])));
+        assert_eq!(
+            literal_gate(&parse(r"\d+ (?:issues|months) for \d")),
+            Gate::Literals(lits(&["issues", "months"]))
+        );
+        let ci = regex_syntax::ParserBuilder::new()
+            .case_insensitive(true)
+            .build()
+            .parse("(?:reporting|editing) by")
+            .unwrap();
+        assert_eq!(
+            literal_gate(&fold_ascii_case(&ci)),
+            Gate::Literals(lits(&["editing by", "reporting by"]))
+        );
     }
 }

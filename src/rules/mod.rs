@@ -65,6 +65,13 @@ pub struct Rule {
     pub examples: Vec<examples::Example>,
 }
 
+impl Rule {
+    /// The `end` pattern of a `section` rule, as written.
+    pub fn section_end(&self) -> Option<&str> {
+        self.end.as_ref().map(Regex::as_str)
+    }
+}
+
 /// Structural conditions on the matched line: all given ones must hold.
 #[derive(Debug, Clone, Default)]
 pub struct Conditions {
@@ -86,6 +93,38 @@ pub struct Conditions {
     pub(crate) prev: Option<Regex>,
     /// The next non-blank line must match this.
     pub(crate) next: Option<Regex>,
+}
+
+impl std::fmt::Display for Conditions {
+    /// The conditions as they are written in a rule file (`max_words = 8, sentence = false`).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut parts: Vec<String> = Vec::new();
+        let mut num = |name: &str, v: Option<usize>| {
+            if let Some(v) = v {
+                parts.push(format!("{name} = {v}"));
+            }
+        };
+        num("min_words", self.min_words);
+        num("max_words", self.max_words);
+        num("max_chars", self.max_chars);
+        num("in_head", self.in_head);
+        num("in_tail", self.in_tail);
+        if let Some(s) = self.sentence {
+            parts.push(format!("sentence = {s}"));
+        }
+        if self.after_body {
+            parts.push("after_body = true".into());
+        }
+        for (name, re) in [("prev", &self.prev), ("next", &self.next)] {
+            if let Some(re) = re {
+                parts.push(format!("{name} = '{}'", re.as_str()));
+            }
+        }
+        if parts.is_empty() {
+            return f.write_str("none");
+        }
+        f.write_str(&parts.join(", "))
+    }
 }
 
 /// A line with at least this many words that ends like a sentence is a body paragraph.

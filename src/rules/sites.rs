@@ -38,6 +38,15 @@ impl SiteGlob {
     }
 }
 
+impl std::fmt::Display for SiteGlob {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SiteGlob::Host(h) => f.write_str(h),
+            SiteGlob::Domain(d) => write!(f, "*.{d}"),
+        }
+    }
+}
+
 /// The host of a URL, lowercased and without a leading `www.`: `https://www.Reuters.com/x`
 /// gives `reuters.com`. A bare host (`reuters.com/path`) works too.
 pub fn host_of(url: &str) -> Option<String> {

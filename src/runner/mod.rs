@@ -21,7 +21,7 @@ pub use stats::{LISTED, RuleCount, Stats};
 
 /// Default for `--max-removed`: a document losing more than this share of its characters is
 /// left unchanged and flagged. See README.md for how it was chosen.
-pub const DEFAULT_MAX_REMOVED: f64 = 0.8;
+pub const DEFAULT_MAX_REMOVED: f64 = 0.7;
 
 /// The field added to a JSONL record sent to the rejects file.
 pub const REJECT_FIELD: &str = "deboil_reject";
@@ -52,6 +52,8 @@ pub struct Options {
     /// Documents the rules would strip of more than this share of characters are left as they
     /// are and flagged.
     pub max_removed: Option<f64>,
+    /// The page URL of text documents (JSONL records carry their own), for site rules.
+    pub text_url: Option<String>,
 }
 
 impl Default for Options {
@@ -63,6 +65,7 @@ impl Default for Options {
             batch_bytes: 4 << 20,
             min_chars: None,
             max_removed: Some(DEFAULT_MAX_REMOVED),
+            text_url: None,
         }
     }
 }
@@ -199,7 +202,7 @@ impl<'r> Runner<'r> {
             }
         };
         stats.read(text.len());
-        let cleaned = clean_document(self.rules, Document { text, url: None });
+        let cleaned = clean_document(self.rules, Document { text, url: self.opts.text_url.as_deref() });
         match self.verdict(text, &cleaned) {
             Verdict::Keep => {
                 stats.removals(&cleaned);
