@@ -4,5 +4,6 @@ mod builtin;
 mod cli;
 mod engine;
 mod fixtures;
+mod report;
 mod rule_errors;
 mod util;

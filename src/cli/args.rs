@@ -18,9 +18,87 @@ pub struct Cli {
 pub enum Command {
     /// Clean documents: .txt files, JSONL, directories of them, or stdin.
     Clean(Box<CleanArgs>),
+    /// Show what the rules remove, line by line, labelled by rule (exit 0 either way).
+    Diff(Box<DiffArgs>),
+    /// Show every line of one document with keep or remove and the rule and condition that
+    /// decided.
+    Explain(Box<ExplainArgs>),
     /// List, show, test and check rules.
     #[command(subcommand)]
     Rules(RulesCommand),
+}
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// When stdout is a terminal and NO_COLOR is not set.
+    Auto,
+    Always,
+    Never,
+}
+
+/// Output format of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// Hunks of lines, removed lines labelled with their rule.
+    Text,
+    /// One JSON object per removal, then a summary object.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Input format; by default from the file extension (.jsonl/.ndjson/.json: jsonl; else text).
+    #[arg(long, value_enum)]
+    pub input_format: Option<Format>,
+    /// Lines of context around each change.
+    #[arg(short = 'U', long, default_value_t = 2)]
+    pub context: usize,
+    /// Colour the output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Only show removals by these rules (repeatable, comma-separated).
+    #[arg(long = "rule", value_delimiter = ',', value_name = "ID")]
+    pub only_rules: Vec<String>,
+    /// Only show removals of these categories (repeatable, comma-separated).
+    #[arg(long = "category", value_delimiter = ',', value_name = "CATEGORY")]
+    pub only_categories: Vec<String>,
+    /// Show a reproducible sample of N changed documents.
+    #[arg(long, value_name = "N")]
+    pub sample: Option<usize>,
+    /// Seed of the sample.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Show up to N examples of each rule that fired, grouped by rule.
+    #[arg(long, value_name = "N", conflicts_with = "sample")]
+    pub per_rule: Option<usize>,
+    /// Only print the per-rule summary.
+    #[arg(long)]
+    pub stat: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Input format; by default from the file extension (.jsonl/.ndjson/.json: jsonl; else text).
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// In a JSONL input, the record with this id (default: the first record).
+    #[arg(long)]
+    pub id: Option<String>,
+    /// Colour the output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    #[command(flatten)]
+    pub rules: RuleArgs,
 }
 
 /// Which rules to load.
@@ -40,21 +118,16 @@ pub struct RuleArgs {
     pub ignore: Vec<String>,
 }
 
-#[derive(Debug, Args)]
-pub struct CleanArgs {
+/// Where documents come from (shared by `clean`, `diff` and `explain`).
+#[derive(Debug, Args, Clone)]
+pub struct InputArgs {
     /// Inputs: files, directories (recursive) or `-` for stdin.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// Output file, or directory mirroring the inputs; stdout when absent.
-    #[arg(short, long, value_name = "PATH")]
-    pub output: Option<PathBuf>,
-    /// Input format; by default from the file extension (.jsonl/.ndjson/.json: jsonl; else text).
-    #[arg(long, value_enum)]
-    pub format: Option<Format>,
     /// JSONL field holding the document text.
     #[arg(long, default_value = "text")]
     pub text_field: String,
-    /// JSONL field holding the document id (for messages).
+    /// JSONL field holding the document id (for messages and reports).
     #[arg(long, default_value = "id")]
     pub id_field: String,
     /// JSONL field holding the page URL (for site rules).
@@ -63,6 +136,29 @@ pub struct CleanArgs {
     /// The page URL of text documents, for site rules (JSONL records use --url-field).
     #[arg(long, value_name = "URL")]
     pub url: Option<String>,
+}
+
+impl InputArgs {
+    /// The JSONL field names.
+    pub fn fields(&self) -> deboil::io::jsonl::Fields {
+        deboil::io::jsonl::Fields {
+            text: self.text_field.clone(),
+            id: self.id_field.clone(),
+            url: self.url_field.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct CleanArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Input format; by default from the file extension (.jsonl/.ndjson/.json: jsonl; else text).
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Output file, or directory mirroring the inputs; stdout when absent.
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
     /// Add the removals to each JSONL record under this field: [{"start","end","rule"}].
     #[arg(long, value_name = "FIELD")]
     pub annotate: Option<String>,

@@ -6,7 +6,6 @@ use std::io::{BufRead, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use deboil::io::jsonl::Fields;
 use deboil::io::{AtomicFile, Format, InputFile, discover, open_reader};
 use deboil::runner::{Options, Outcome, Runner, Stats};
 use indicatif::ProgressBar;
@@ -34,7 +33,7 @@ enum Dest {
 
 pub fn run(args: CleanArgs) -> Result<ExitCode> {
     let rules = load(&args.rules)?;
-    let mut inputs = discover(&args.paths, args.format)?;
+    let mut inputs = discover(&args.input.paths, args.format)?;
     if let Some((i, n)) = args.shard {
         inputs = inputs.into_iter().enumerate().filter(|(k, _)| k % n == i).map(|(_, f)| f).collect();
     }
@@ -48,16 +47,12 @@ pub fn run(args: CleanArgs) -> Result<ExitCode> {
     }
     let dest = destination(&args, &inputs)?;
     let opts = Options {
-        fields: Fields {
-            text: args.text_field.clone(),
-            id: args.id_field.clone(),
-            url: args.url_field.clone(),
-        },
+        fields: args.input.fields(),
         annotate: args.annotate.clone(),
         on_error: args.on_error,
         min_chars: args.min_chars,
         max_removed: (args.max_removed < 1.0).then_some(args.max_removed),
-        text_url: args.url.clone(),
+        text_url: args.input.url.clone(),
         ..Options::default()
     };
     let runner = Runner::new(&rules, opts, args.jobs);
@@ -127,14 +122,14 @@ fn destination(args: &CleanArgs, inputs: &[InputFile]) -> Result<Dest> {
         }
         return Ok(Dest::Stdout);
     };
-    let single_file = args.paths.len() == 1 && !args.paths[0].is_dir();
+    let single_file = args.input.paths.len() == 1 && !args.input.paths[0].is_dir();
     if single_file {
         if let Some(input) = inputs.first() {
             refuse_overwrite(&input.path, target)?;
         }
         return Ok(Dest::File(target.clone()));
     }
-    for path in &args.paths {
+    for path in &args.input.paths {
         if path.is_dir() && is_within(target, path) {
             bail!(
                 "output directory {} is inside input directory {}: choose another",

@@ -2,6 +2,7 @@
 
 mod args;
 mod clean;
+mod diff;
 mod exit;
 mod progress;
 mod rules_cmd;
@@ -15,6 +16,8 @@ pub fn main() -> i32 {
     let cli = args::Cli::parse();
     let result = match cli.command {
         args::Command::Clean(a) => clean::run(*a),
+        args::Command::Diff(a) => diff::run(*a),
+        args::Command::Explain(a) => diff::explain(*a),
         args::Command::Rules(a) => rules_cmd::run(a),
     };
     match result {

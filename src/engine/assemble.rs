@@ -23,7 +23,8 @@ pub(crate) fn assemble<'a>(rules: &RuleSet, lines: &Lines<'a>, mut found: Vec<Ca
         merged = merge(&mut found);
     }
     let input = lines.input;
-    let status = statuses(lines, &merged);
+    let ranges: Vec<(usize, usize)> = merged.iter().map(|m| (m.start, m.end)).collect();
+    let status = statuses(lines, &ranges);
     let keep_blank = tidy_blanks(&status);
 
     let mut out = String::with_capacity(input.len());
@@ -119,6 +120,59 @@ fn emptied_lines(lines: &Lines<'_>, merged: &[Merged]) -> Vec<Candidate> {
     extra
 }
 
+/// What became of one input line in a cleaning, for reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineFate {
+    /// Kept as it was (text or blank).
+    Kept,
+    /// Removed whole by the removal with this index.
+    Removed(usize),
+    /// Partly removed (a span rule): the removals inside it give the spans.
+    Edited,
+    /// A blank line dropped by tidying around a removal.
+    Tidied,
+}
+
+/// One input line and its fate.
+#[derive(Debug, Clone, Copy)]
+pub struct LineReport<'a> {
+    /// Byte offset of the line in the input.
+    pub start: usize,
+    /// The line without its terminator.
+    pub text: &'a str,
+    /// What became of it.
+    pub fate: LineFate,
+}
+
+/// What became of each line of `input` in a cleaning that made `removals` (as returned by
+/// [`crate::clean`] for that input): the same decisions, tidying included.
+pub fn line_reports<'a>(input: &'a str, removals: &[Removal<'_>]) -> Vec<LineReport<'a>> {
+    let lines = Lines::new(input);
+    let ranges: Vec<(usize, usize)> = removals.iter().map(|r| (r.start, r.end)).collect();
+    let status = statuses(&lines, &ranges);
+    let keep_blank = tidy_blanks(&status);
+    let mut k = 0;
+    lines
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| {
+            while k < ranges.len() && ranges[k].1 <= line.start {
+                k += 1;
+            }
+            let fate = match status[i] {
+                Status::Kept => LineFate::Kept,
+                Status::Blank if keep_blank[i] => LineFate::Kept,
+                Status::Blank => LineFate::Tidied,
+                Status::Gone => LineFate::Removed(k),
+                Status::Edited => LineFate::Edited,
+            };
+            let text = input[line.start..line.end].trim_end_matches('\n').trim_end_matches('\r');
+            LineReport { start: line.start, text, fate }
+        })
+        .collect()
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Status {
     /// Untouched, with text.
@@ -131,18 +185,19 @@ enum Status {
     Edited,
 }
 
-fn statuses(lines: &Lines<'_>, merged: &[Merged]) -> Vec<Status> {
+/// What became of each input line, given the merged, sorted removal ranges.
+fn statuses(lines: &Lines<'_>, ranges: &[(usize, usize)]) -> Vec<Status> {
     let mut k = 0;
     lines
         .lines
         .iter()
         .map(|line| {
-            while k < merged.len() && merged[k].end <= line.start {
+            while k < ranges.len() && ranges[k].1 <= line.start {
                 k += 1;
             }
-            match merged.get(k) {
-                Some(m) if m.start <= line.start && m.end >= line.end => Status::Gone,
-                Some(m) if m.start < line.end => Status::Edited,
+            match ranges.get(k) {
+                Some(&(s, e)) if s <= line.start && e >= line.end => Status::Gone,
+                Some(&(s, _)) if s < line.end => Status::Edited,
                 _ if line.is_blank() => Status::Blank,
                 _ => Status::Kept,
             }

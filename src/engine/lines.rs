@@ -118,6 +118,49 @@ impl<'a> Lines<'a> {
         !(c.after_body && self.last_body().is_some_and(|b| b >= i))
     }
 
+    /// Each condition in `c` that line `i` fails, as written in a rule file with the reason.
+    pub fn failures(&self, i: usize, c: &Conditions) -> Vec<String> {
+        let mut out = Vec::new();
+        let text = self.lines[i].text;
+        let n = self.words(i);
+        if let Some(m) = c.min_words.filter(|&m| n < m) {
+            out.push(format!("min_words = {m} (the line has {n} words)"));
+        }
+        if let Some(m) = c.max_words.filter(|&m| n > m) {
+            out.push(format!("max_words = {m} (the line has {n} words)"));
+        }
+        let chars = text.chars().count();
+        if let Some(m) = c.max_chars.filter(|&m| chars > m) {
+            out.push(format!("max_chars = {m} (the line has {chars} characters)"));
+        }
+        if let Some(want) = c.sentence.filter(|&want| ends_sentence(text) != want) {
+            let how = if want { "does not end" } else { "ends" };
+            out.push(format!("sentence = {want} (the line {how} like a sentence)"));
+        }
+        let rank = self.rank[i] as usize;
+        if let Some(h) = c.in_head.filter(|&h| rank >= h) {
+            out.push(format!("in_head = {h} (it is non-blank line {} from the top)", rank + 1));
+        }
+        if let Some(t) = c.in_tail.filter(|&t| self.nonblank - rank > t) {
+            out.push(format!("in_tail = {t} (it is non-blank line {} from the end)", self.nonblank - rank));
+        }
+        if c.after_body
+            && let Some(b) = self.last_body().filter(|&b| b >= i)
+        {
+            out.push(format!("after_body = true (line {} is a body paragraph)", b + 1));
+        }
+        for (name, re, j) in
+            [("prev", &c.prev, self.prev_nonblank(i)), ("next", &c.next, self.next_nonblank(i))]
+        {
+            if let Some(re) = re
+                && !j.is_some_and(|j| re.is_match(self.lines[j].text))
+            {
+                out.push(format!("{name} = '{}' (the {name} non-blank line does not match)", re.as_str()));
+            }
+        }
+        out
+    }
+
     /// Whether line `i` meets the conditions on its neighbours (`prev`, `next`).
     pub fn meets_neighbours(&self, i: usize, c: &Conditions) -> bool {
         let neighbour =

@@ -9,12 +9,16 @@
 
 mod assemble;
 mod candidates;
+mod explain;
 mod lines;
 
 use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::rules::{Category, RuleSet};
+
+pub use assemble::{LineFate, LineReport, line_reports};
+pub use explain::{Decision, LineExplanation, NearMiss, explain};
 
 /// A document to clean: its text and, when known, its URL (for site rules).
 #[derive(Debug, Clone, Copy)]

@@ -18,9 +18,11 @@ macro_rules! packs {
     };
 }
 
-// Order matters: when two rules remove the same text, the first pack's rule is credited.
-// Specific junk (credits, captions) comes before broad sections.
+// Order matters: when removals overlap, the first pack's rule is credited with the merged range.
+// Sections come first, since a section removes everything inside it whatever else matches
+// there; then specific junk (credits, captions) before broader line rules.
 packs![
+    "more-from.toml",
     "credit.toml",
     "caption.toml",
     "embed.toml",
@@ -34,7 +36,6 @@ packs![
     "dateline.toml",
     "navigation.toml",
     "residue.toml",
-    "more-from.toml",
     "sites/gzeromedia.toml",
     "sites/reuters.toml",
 ];

@@ -1,0 +1,102 @@
+//! Why each line of a document was kept or removed: the deciding rule, and the rules whose
+//! pattern matched a kept line but whose conditions or sites did not hold.
+
+use crate::rules::{Kind, RuleSet, host_of};
+
+use super::assemble::{LineFate, line_reports};
+use super::lines::Lines;
+use super::{Document, clean_document};
+
+/// The explanation of one input line.
+#[derive(Debug, Clone)]
+pub struct LineExplanation<'a> {
+    /// 1-based line number.
+    pub line: usize,
+    /// The line, without its terminator.
+    pub text: &'a str,
+    /// What became of it.
+    pub fate: LineFate,
+    /// For removed and edited lines: the rule credited, its kind, and the lines its removal
+    /// covers.
+    pub decided_by: Option<Decision>,
+    /// Rules whose pattern matches the line but that did not fire here, with the reasons.
+    pub near_misses: Vec<NearMiss>,
+}
+
+/// The rule that removed (part of) a line.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    /// Rule id.
+    pub rule: String,
+    /// Its kind.
+    pub kind: Kind,
+    /// First and last line (1-based) of the removal the line belongs to.
+    pub lines: (usize, usize),
+}
+
+/// A rule whose pattern matched but which did not fire on the line.
+#[derive(Debug, Clone)]
+pub struct NearMiss {
+    /// Rule id.
+    pub rule: String,
+    /// The conditions that failed, or the site limit.
+    pub reasons: Vec<String>,
+}
+
+/// Explains every line of a document cleaned with `rules`.
+pub fn explain<'a>(rules: &RuleSet, doc: Document<'a, '_>) -> Vec<LineExplanation<'a>> {
+    let cleaned = clean_document(rules, doc);
+    let reports = line_reports(doc.text, &cleaned.removals);
+    let lines = Lines::new(doc.text);
+    let host = doc.url.and_then(host_of);
+    reports
+        .into_iter()
+        .enumerate()
+        .map(|(i, report)| {
+            let covering = cleaned
+                .removals
+                .iter()
+                .find(|r| r.start < report.start + report.text.len().max(1) && r.end > report.start);
+            let decided_by = match report.fate {
+                LineFate::Removed(_) | LineFate::Edited => covering.map(|r| Decision {
+                    rule: r.rule.to_string(),
+                    kind: rules.get(&r.rule).map_or(Kind::Line, |rule| rule.kind),
+                    lines: (r.first_line, r.last_line),
+                }),
+                _ => None,
+            };
+            let mut near_misses = Vec::new();
+            let text = lines.lines[i].text;
+            if !text.is_empty() && matches!(report.fate, LineFate::Kept) {
+                rules.matcher.for_each_match(
+                    text,
+                    rules.rules(),
+                    |_| true,
+                    |ri| {
+                        let rule = &rules.rules()[ri];
+                        let mut reasons = lines.failures(i, &rule.conditions);
+                        let site_ok = rule.sites.is_empty()
+                            || host.as_deref().is_some_and(|h| rule.sites.iter().any(|g| g.matches(h)));
+                        if !site_ok {
+                            let sites: Vec<String> = rule.sites.iter().map(ToString::to_string).collect();
+                            let on =
+                                host.as_deref().map_or("no known URL".to_string(), |h| format!("host {h}"));
+                            reasons.push(format!("sites = [{}] ({on})", sites.join(", ")));
+                        }
+                        if reasons.is_empty() {
+                            reasons.push(match rule.kind {
+                                Kind::Caption | Kind::Section => {
+                                    "its removal was dropped (a limit such as max_removed)".into()
+                                }
+                                _ => "its removal was dropped by max_removed".into(),
+                            });
+                        }
+                        near_misses.push(NearMiss { rule: rule.id.to_string(), reasons });
+                    },
+                );
+                near_misses.sort_by(|a, b| a.rule.cmp(&b.rule));
+            }
+            LineExplanation { line: i + 1, text: report.text, fate: report.fate, decided_by, near_misses }
+        })
+        .collect()
+}
