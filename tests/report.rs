@@ -116,3 +116,50 @@ fn seed_diffs_name_the_right_rules() {
         stdout(deboil().args(["diff", "--color", "never"]).arg(seeds.join("000_f9d57e4577c0d127.txt")));
     assert!(!clean.contains("--- "), "{clean}");
 }
+
+#[test]
+fn html_report_escapes_hostile_documents_and_is_self_contained() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let hostile = "Harbor talks stall <script>alert(1)</script>\n\nAdvertisement\n\n<img src=x onerror=alert(2)> and </textarea> and {{DOCS}} stay text.\nREUTERS/Jane Doe <b>x</b>\n";
+    std::fs::write(dir.path().join("hostile.txt"), hostile).unwrap();
+    let page = dir.path().join("report.html");
+    deboil()
+        .arg("report")
+        .arg(dir.path().join("hostile.txt"))
+        .arg("-o")
+        .arg(&page)
+        .assert()
+        .success()
+        .stdout("");
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(!html.contains("<script>alert"), "document script must be escaped");
+    assert!(!html.contains("<img"), "document markup must be escaped");
+    assert!(!html.contains("</textarea>"));
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(html.contains("&lt;img src=x onerror=alert(2)&gt;"));
+    assert!(html.contains("data-rule=\"advertisement-label\""));
+    assert_eq!(html.matches("<script>").count(), 1, "only the page's own script");
+    for external in ["http://", "https://", "src=\"", "href=\"http"] {
+        assert!(!html.contains(external), "no external asset: {external}");
+    }
+}
+
+#[test]
+fn html_report_is_deterministic_and_capped() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let run = |name: &str| {
+        let page = dir.path().join(name);
+        deboil()
+            .arg("report")
+            .arg(fixture("docs"))
+            .args(["--max-docs", "4", "--seed", "9", "-o"])
+            .arg(&page)
+            .assert()
+            .success();
+        std::fs::read_to_string(page).unwrap()
+    };
+    let a = run("a.html");
+    assert_eq!(a, run("b.html"));
+    assert_eq!(a.matches("<section class=\"doc\">").count(), 4);
+    assert!(a.contains("4 of 23 changed documents shown (at most 4"), "{}", &a[..2000]);
+}

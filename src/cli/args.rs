@@ -23,9 +23,31 @@ pub enum Command {
     /// Show every line of one document with keep or remove and the rule and condition that
     /// decided.
     Explain(Box<ExplainArgs>),
+    /// Write a self-contained HTML review page of what the rules remove.
+    Report(Box<ReportArgs>),
     /// List, show, test and check rules.
     #[command(subcommand)]
     Rules(RulesCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Input format; by default from the file extension (.jsonl/.ndjson/.json: jsonl; else text).
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// The HTML file to write.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// At most this many changed documents on the page (a reproducible sample).
+    #[arg(long, default_value_t = 500)]
+    pub max_docs: usize,
+    /// Seed of the sample.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    #[command(flatten)]
+    pub rules: RuleArgs,
 }
 
 /// When to colour output.

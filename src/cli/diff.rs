@@ -75,7 +75,9 @@ pub fn run(args: DiffArgs) -> Result<ExitCode> {
                     json: Vec::new(),
                     per_rule: Vec::new(),
                 };
-                if args.stat || shown.is_empty() {
+                // A sample's threshold only falls: a document it does not want now it never will.
+                let unwanted = sample.as_ref().is_some_and(|s| !s.wants(&doc.name));
+                if args.stat || shown.is_empty() || unwanted {
                     return (d, counts);
                 }
                 match args.format {
@@ -119,7 +121,10 @@ pub fn run(args: DiffArgs) -> Result<ExitCode> {
                 }
             }
             match &mut sample {
-                Some(s) => s.offer(&d.name, d.order, (d.diff, d.json)),
+                Some(s) if d.diff.is_some() || !d.json.is_empty() => {
+                    s.offer(&d.name, d.order, (d.diff, d.json))
+                }
+                Some(_) => {}
                 None => emit(&mut out, d.diff, d.json)?,
             }
         }

@@ -5,6 +5,7 @@ mod clean;
 mod diff;
 mod exit;
 mod progress;
+mod report;
 mod rules_cmd;
 
 use clap::Parser;
@@ -18,6 +19,7 @@ pub fn main() -> i32 {
         args::Command::Clean(a) => clean::run(*a),
         args::Command::Diff(a) => diff::run(*a),
         args::Command::Explain(a) => diff::explain(*a),
+        args::Command::Report(a) => report::run(*a),
         args::Command::Rules(a) => rules_cmd::run(a),
     };
     match result {
