@@ -41,7 +41,7 @@ fn explain_names_the_condition_that_kept_a_line() {
     insta::assert_snapshot!(out, @r"
     -
     1 remove Photo: Jane Doe
-             by photo-label (line, lines 1-1)
+             by photo-label (line, lines 1-1; conditions: max_words = 4, sentence = false)
     2 keep   Photo: Jane Doe of the city archive.
              not photo-label: max_words = 4 (the line has 7 words); sentence = false (the line ends like a sentence)
     ");
@@ -64,6 +64,13 @@ fn json_diff_has_one_record_per_removal_and_a_summary() {
     let summary = &summary[0]["summary"];
     assert_eq!(summary["documents"], 12);
     assert_eq!(summary["removals"].as_u64().unwrap(), records.len() as u64);
+}
+
+#[test]
+fn json_diff_snapshot() {
+    let out = stdout(deboil().args(["diff", "--format", "json"]).arg(fixture("docs/08_transit-fare.txt")));
+    let out = out.replace(fixture("docs").to_str().unwrap(), "docs");
+    insta::assert_snapshot!(out);
 }
 
 #[test]

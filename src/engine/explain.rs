@@ -32,6 +32,8 @@ pub struct Decision {
     pub kind: Kind,
     /// First and last line (1-based) of the removal the line belongs to.
     pub lines: (usize, usize),
+    /// The rule's conditions, which held (as written in a rule file; `none` if it has none).
+    pub conditions: String,
 }
 
 /// A rule whose pattern matched but which did not fire on the line.
@@ -58,10 +60,14 @@ pub fn explain<'a>(rules: &RuleSet, doc: Document<'a, '_>) -> Vec<LineExplanatio
                 .iter()
                 .find(|r| r.start < report.start + report.text.len().max(1) && r.end > report.start);
             let decided_by = match report.fate {
-                LineFate::Removed(_) | LineFate::Edited => covering.map(|r| Decision {
-                    rule: r.rule.to_string(),
-                    kind: rules.get(&r.rule).map_or(Kind::Line, |rule| rule.kind),
-                    lines: (r.first_line, r.last_line),
+                LineFate::Removed(_) | LineFate::Edited => covering.map(|r| {
+                    let rule = rules.get(&r.rule);
+                    Decision {
+                        rule: r.rule.to_string(),
+                        kind: rule.map_or(Kind::Line, |rule| rule.kind),
+                        lines: (r.first_line, r.last_line),
+                        conditions: rule.map_or_else(String::new, |rule| rule.conditions.to_string()),
+                    }
                 }),
                 _ => None,
             };

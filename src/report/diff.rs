@@ -195,8 +195,8 @@ pub fn render_explain(explanations: &[LineExplanation<'_>], style: Style) -> Str
         if let Some(d) = &e.decided_by {
             let _ = writeln!(
                 out,
-                "{:width$}        by {} ({}, lines {}-{})",
-                "", d.rule, d.kind, d.lines.0, d.lines.1
+                "{:width$}        by {} ({}, lines {}-{}; conditions: {})",
+                "", d.rule, d.kind, d.lines.0, d.lines.1, d.conditions
             );
         }
         for m in &e.near_misses {
