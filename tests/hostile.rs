@@ -1,0 +1,173 @@
+//! Hostile and broken input: no panic, a clear message naming the file and line, the right
+//! exit code, and no document lost without being counted.
+
+use std::fs;
+use std::io::Write;
+
+use predicates::prelude::*;
+use tempfile::TempDir;
+
+use crate::util::deboil;
+
+fn write(dir: &TempDir, name: &str, bytes: &[u8]) -> std::path::PathBuf {
+    let path = dir.path().join(name);
+    fs::write(&path, bytes).unwrap();
+    path
+}
+
+#[test]
+fn empty_inputs_are_fine() {
+    let dir = TempDir::new().unwrap();
+    for name in ["empty.txt", "empty.jsonl"] {
+        let path = write(&dir, name, b"");
+        deboil().arg("clean").arg(&path).assert().success().stdout("").stderr(predicate::str::contains(
+            if name.ends_with("txt") { "1 documents" } else { "0 documents" },
+        ));
+    }
+}
+
+#[test]
+fn blank_jsonl_lines_are_not_records() {
+    deboil()
+        .args(["clean", "-", "--format", "jsonl"])
+        .write_stdin("\n{\"text\":\"a\"}\n   \n{\"text\":\"b\"}\n\n")
+        .assert()
+        .success()
+        .stdout("{\"text\":\"a\"}\n{\"text\":\"b\"}\n")
+        .stderr(predicate::str::contains("2 documents"));
+}
+
+#[test]
+fn text_field_of_the_wrong_type_names_the_line() {
+    deboil()
+        .args(["clean", "-", "--format", "jsonl"])
+        .write_stdin("{\"text\":\"ok\"}\n{\"text\":[1,2]}\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("-:2: field \"text\" is not a string"));
+}
+
+#[test]
+fn skip_policy_passes_bad_records_through_and_counts_them() {
+    let dir = TempDir::new().unwrap();
+    let stats = dir.path().join("stats.json");
+    let input =
+        "{\"text\":\"Advertisement\\nThe body of the story, long enough to keep.\"}\nnot json\n{\"id\":3}\n";
+    deboil()
+        .args(["clean", "-", "--format", "jsonl", "--on-error", "skip", "--stats"])
+        .arg(&stats)
+        .write_stdin(input)
+        .assert()
+        .success()
+        .stdout("{\"text\":\"The body of the story, long enough to keep.\"}\nnot json\n{\"id\":3}\n")
+        .stderr(
+            predicate::str::contains("skipped: -:2: invalid JSON")
+                .and(predicate::str::contains("skipped: -:3: record has no \"text\" field")),
+        );
+    let v: serde_json::Value = serde_json::from_str(&fs::read_to_string(stats).unwrap()).unwrap();
+    assert_eq!((v["documents"].as_u64(), v["skipped"].as_u64()), (Some(3), Some(2)));
+    assert_eq!(v["errors"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn nul_bytes_are_just_text() {
+    let text = "Body\0 with a NUL.\nAdvertisement\n";
+    deboil().args(["clean", "-", "-q"]).write_stdin(text).assert().success().stdout("Body\0 with a NUL.\n");
+}
+
+#[test]
+fn truncated_gzip_and_zstd_name_the_file() {
+    let dir = TempDir::new().unwrap();
+    let line = "{\"text\":\"Body.\"}\n".repeat(2000);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(line.as_bytes()).unwrap();
+    let gz = gz.finish().unwrap();
+    let zst = zstd::encode_all(line.as_bytes(), 3).unwrap();
+    for (name, bytes) in [("cut.jsonl.gz", &gz), ("cut.jsonl.zst", &zst)] {
+        let path = write(&dir, name, &bytes[..bytes.len() / 2]);
+        let target = dir.path().join(format!("{name}.out.jsonl"));
+        deboil()
+            .arg("clean")
+            .arg(&path)
+            .arg("-o")
+            .arg(&target)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(name));
+        assert!(!target.exists(), "no output under the final name");
+    }
+}
+
+#[test]
+fn a_long_single_line_document_is_cleaned() {
+    // One 20 MB line with no newline: the engine is linear in it.
+    let mut text = "word ".repeat(4_000_000);
+    text.push_str("(AP Photo/Jane Doe)");
+    let out = deboil().args(["clean", "-", "-q"]).write_stdin(text.clone()).assert().success();
+    assert_eq!(out.get_output().stdout.len(), text.len() - " (AP Photo/Jane Doe)".len());
+}
+
+#[test]
+fn many_tiny_documents_are_all_counted() {
+    let n = 200_000;
+    let input = "{\"text\":\"x\"}\n".repeat(n);
+    let out = deboil().args(["clean", "-", "--format", "jsonl"]).write_stdin(input).assert().success();
+    assert_eq!(out.get_output().stdout.iter().filter(|&&b| b == b'\n').count(), n);
+    assert!(String::from_utf8_lossy(&out.get_output().stderr).contains(&format!("{n} documents")));
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_are_not_followed() {
+    let dir = TempDir::new().unwrap();
+    fs::create_dir(dir.path().join("sub")).unwrap();
+    fs::write(dir.path().join("sub/a.txt"), "Body.\nAdvertisement\n").unwrap();
+    std::os::unix::fs::symlink(dir.path(), dir.path().join("sub/loop")).unwrap();
+    let out = TempDir::new().unwrap();
+    deboil()
+        .arg("clean")
+        .arg(dir.path())
+        .arg("-o")
+        .arg(out.path().join("o"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("1 documents"));
+    assert_eq!(fs::read_to_string(out.path().join("o/sub/a.txt")).unwrap(), "Body.\n");
+}
+
+#[test]
+fn output_inside_the_input_tree_is_refused() {
+    let dir = TempDir::new().unwrap();
+    fs::write(dir.path().join("a.txt"), "Body.\n").unwrap();
+    deboil()
+        .arg("clean")
+        .arg(dir.path())
+        .arg("-o")
+        .arg(dir.path().join("clean"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is inside input directory"));
+    assert!(!dir.path().join("clean").exists());
+}
+
+#[test]
+fn unreadable_input_names_the_file() {
+    deboil()
+        .args(["clean", "/nonexistent/deboil/input.txt"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("/nonexistent/deboil/input.txt"));
+}
+
+#[test]
+fn rule_directory_without_rule_files_is_refused() {
+    let dir = TempDir::new().unwrap();
+    fs::write(dir.path().join("notes.md"), "no rules here").unwrap();
+    deboil()
+        .args(["clean", "-", "--rules"])
+        .arg(dir.path())
+        .write_stdin("x")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no rules found"));
+}
