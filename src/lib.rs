@@ -17,6 +17,7 @@
 
 pub mod engine;
 pub mod io;
+pub mod mine;
 pub mod report;
 pub mod rules;
 pub mod runner;

@@ -438,3 +438,40 @@ fn site_rules_apply_by_url_for_text_and_jsonl() {
         .success()
         .stdout(rec("https://www.reuters.com/a", cleaned) + &rec("https://example.org/a", text));
 }
+
+#[test]
+fn mine_drafts_reviewable_site_rules() {
+    let mut corpus = String::new();
+    for (i, topic) in ["ferries", "tides", "cranes", "gulls", "piers", "storms"].iter().enumerate() {
+        let text = format!(
+            "A story about {topic} in the harbour, told in its own words.\nListen to the Harbour Hour podcast\nPage {i} of 9\n"
+        );
+        corpus.push_str(&format!(
+            "{{\"url\":\"https://www.harbour.example/{i}\",\"text\":{}}}\n",
+            serde_json::to_string(&text).unwrap()
+        ));
+    }
+    let dir = dir_with(&[("corpus.jsonl", &corpus)]);
+    let draft = dir.path().join("draft.toml");
+    deboil()
+        .arg("mine")
+        .arg(dir.path().join("corpus.jsonl"))
+        .args(["--min-docs", "3", "-o"])
+        .arg(&draft)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("6 documents, 2 candidates drafted"));
+    let text = fs::read_to_string(&draft).unwrap();
+    assert!(text.contains("sites = [\"harbour.example\"]"), "{text}");
+    assert!(text.contains("# REVIEW: in 6 of 6 harbour.example documents (100%)"));
+    // The draft loads as it is, and the review command runs on it.
+    let out = deboil()
+        .args(["diff", "--color", "never", "--per-rule", "1", "--no-default-rules", "--rules"])
+        .arg(&draft)
+        .arg(dir.path().join("corpus.jsonl"))
+        .assert()
+        .success();
+    let out = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(out.contains("- Listen to the Harbour Hour podcast  # mined-harbour-example-"), "{out}");
+    assert!(out.contains("- Page 0 of 9  # mined-harbour-example-"), "{out}");
+}

@@ -20,7 +20,7 @@ fuzz_target!(|data: &[u8]| {
     );
     let mut prev_end = 0;
     for r in &cleaned.removals {
-        assert!(r.start <= r.end && r.end <= input.len(), "removal {}..{} out of range", r.start, r.end);
+        assert!(r.start < r.end && r.end <= input.len(), "removal {}..{} out of range", r.start, r.end);
         assert!(r.start >= prev_end, "removals overlap or are out of order at {}", r.start);
         assert_eq!(r.text, &input[r.start..r.end], "removal text differs from the input range");
         prev_end = r.end;
@@ -28,4 +28,7 @@ fuzz_target!(|data: &[u8]| {
     if cleaned.removals.is_empty() {
         assert_eq!(&*cleaned.text, input, "no removals but the text changed");
     }
+    // The per-line report (used by `diff` and `report`) must accept what `clean` returned.
+    let reports = deboil::engine::line_reports(input, &cleaned.removals);
+    assert_eq!(reports.len(), input.split_inclusive('\n').count());
 });

@@ -23,11 +23,40 @@ pub enum Command {
     /// Show every line of one document with keep or remove and the rule and condition that
     /// decided.
     Explain(Box<ExplainArgs>),
+    /// Find lines that repeat across many pages of the same site and draft rules for them.
+    Mine(Box<MineArgs>),
     /// Write a self-contained HTML review page of what the rules remove.
     Report(Box<ReportArgs>),
     /// List, show, test and check rules.
     #[command(subcommand)]
     Rules(RulesCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct MineArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Input format; by default from the file extension (.jsonl/.ndjson/.json: jsonl; else text).
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Write the draft rule pack here (stdout when absent).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// A line must appear in at least this many documents of a site.
+    #[arg(long, default_value_t = 5)]
+    pub min_docs: u64,
+    /// ... and in at least this share of the site's documents.
+    #[arg(long, default_value_t = 0.05)]
+    pub min_share: f64,
+    /// Ignore lines with more words than this.
+    #[arg(long, default_value_t = 40)]
+    pub max_words: usize,
+    /// How many candidates to draft.
+    #[arg(long, default_value_t = 100)]
+    pub top: usize,
+    /// No progress bar and no table on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]

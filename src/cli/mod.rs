@@ -4,6 +4,7 @@ mod args;
 mod clean;
 mod diff;
 mod exit;
+mod mine;
 mod progress;
 mod report;
 mod rules_cmd;
@@ -20,6 +21,7 @@ pub fn main() -> i32 {
         args::Command::Diff(a) => diff::run(*a),
         args::Command::Explain(a) => diff::explain(*a),
         args::Command::Report(a) => report::run(*a),
+        args::Command::Mine(a) => mine::run(*a),
         args::Command::Rules(a) => rules_cmd::run(a),
     };
     match result {
