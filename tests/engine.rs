@@ -405,3 +405,43 @@ fn removals_replay_to_the_output() {
     assert_eq!(replay, "Body text.\n\n\nEnd.\n");
     assert_eq!(out.text, "Body text.\n\nEnd.\n");
 }
+
+#[test]
+fn doubled_removes_a_phrase_written_twice() {
+    let r = rules(
+        r#"
+[[rule]]
+id = "doubled"
+category = "residue"
+kind = "doubled"
+description = "Phrase twice."
+"#,
+    );
+    assert_eq!(cleaned(&r, "Harbor at dusk Harbor at dusk\nBody.\n"), "Body.\n");
+    assert_eq!(
+        cleaned(&r, "Harbor at dusk Harbor at noon\nYes yes\n"),
+        "Harbor at dusk Harbor at noon\nYes yes\n"
+    );
+}
+
+#[test]
+fn duplicate_with_document_scope_removes_later_copies_anywhere() {
+    let r = rules(
+        r#"
+[[rule]]
+id = "repeat-anywhere"
+category = "residue"
+kind = "duplicate"
+scope = "document"
+description = "Any repeat."
+"#,
+    );
+    assert_eq!(
+        cleaned(&r, "A caption\nBody one.\nA  caption\nBody two.\n"),
+        "A caption\nBody one.\nBody two.\n"
+    );
+    let bad = crate::util::rule_error(
+        "[[rule]]\nid = \"s\"\ncategory = \"ad\"\nkind = \"line\"\ndescription = \"d\"\npattern = 'x'\nscope = \"document\"\n",
+    );
+    assert!(bad.contains("`scope` applies only to `duplicate` rules"), "{bad}");
+}

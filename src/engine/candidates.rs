@@ -50,14 +50,20 @@ pub(crate) fn find(rules: &RuleSet, lines: &Lines<'_>, url: Option<&str>) -> Vec
                     let top = caption_top(rule, lines, i);
                     out.push(Candidate { start: lines.lines[top].start, end: line.end, rule: ri });
                 }
-                Kind::Duplicate => unreachable!("duplicate rules are not in the pattern set"),
+                Kind::Duplicate | Kind::Doubled => {
+                    unreachable!("structural rules are not in the pattern set")
+                }
             }
         });
     }
-    for &ri in &rules.duplicate_rules {
+    for &ri in &rules.structural_rules {
         let rule = &rules.rules()[ri];
-        if applies(rule) {
-            duplicates(rule, ri, lines, &mut out);
+        if !applies(rule) {
+            continue;
+        }
+        match rule.kind {
+            Kind::Duplicate => duplicates(rule, ri, lines, &mut out),
+            _ => doubled(rule, ri, lines, &mut out),
         }
     }
     enforce_max_removed(rules, lines.input.len(), &mut out);
@@ -139,17 +145,43 @@ fn caption_top(rule: &Rule, lines: &Lines<'_>, i: usize) -> usize {
 
 fn duplicates(rule: &Rule, ri: usize, lines: &Lines<'_>, out: &mut Vec<Candidate>) {
     let mut prev: Option<&str> = None;
+    // With `scope = "document"`: every earlier line, by its words.
+    let mut earlier: std::collections::HashSet<Vec<&str>> = std::collections::HashSet::new();
     for (i, line) in lines.lines.iter().enumerate() {
         if line.is_blank() {
             continue;
         }
-        if prev.is_some_and(|p| same_words(p, line.text))
+        let repeated = if rule.whole_document {
+            !earlier.insert(line.text.split_whitespace().collect())
+        } else {
+            prev.is_some_and(|p| same_words(p, line.text))
+        };
+        if repeated
             && rule.regex.as_ref().is_none_or(|re| re.is_match(line.text))
             && lines.meets(i, &rule.conditions)
         {
             out.push(whole(line, ri));
         }
         prev = Some(line.text);
+    }
+}
+
+/// Lines that are one phrase of at least two words written twice: "Harbor at dusk Harbor at
+/// dusk", as alt text glued to its caption leaves them.
+fn doubled(rule: &Rule, ri: usize, lines: &Lines<'_>, out: &mut Vec<Candidate>) {
+    for (i, line) in lines.lines.iter().enumerate() {
+        if line.is_blank() {
+            continue;
+        }
+        let words: Vec<&str> = line.text.split_whitespace().collect();
+        let half = words.len() / 2;
+        let is_doubled = words.len() >= 4 && words.len().is_multiple_of(2) && words[..half] == words[half..];
+        if is_doubled
+            && rule.regex.as_ref().is_none_or(|re| re.is_match(line.text))
+            && lines.meets(i, &rule.conditions)
+        {
+            out.push(whole(line, ri));
+        }
     }
 }
 

@@ -97,13 +97,23 @@ pub enum Kind {
     Section,
     /// Drop a credit line together with the caption line(s) right above it.
     Caption,
-    /// Drop a line that repeats the non-blank line before it.
+    /// Drop a line that repeats the non-blank line before it (or, with `scope = "document"`,
+    /// any earlier line).
     Duplicate,
+    /// Drop a line that is one phrase written twice (alt text glued to its caption).
+    Doubled,
 }
 
 impl Kind {
     /// Every kind, in documentation order.
-    pub const ALL: [Kind; 5] = [Kind::Line, Kind::Span, Kind::Section, Kind::Caption, Kind::Duplicate];
+    pub const ALL: [Kind; 6] =
+        [Kind::Line, Kind::Span, Kind::Section, Kind::Caption, Kind::Duplicate, Kind::Doubled];
+
+    /// Whether rules of this kind compare lines rather than match a pattern (their pattern,
+    /// if any, is only an extra condition).
+    pub fn is_structural(self) -> bool {
+        matches!(self, Kind::Duplicate | Kind::Doubled)
+    }
 
     /// The name used in rule files.
     pub fn as_str(self) -> &'static str {
@@ -113,6 +123,7 @@ impl Kind {
             Kind::Section => "section",
             Kind::Caption => "caption",
             Kind::Duplicate => "duplicate",
+            Kind::Doubled => "doubled",
         }
     }
 

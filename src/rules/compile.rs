@@ -96,7 +96,7 @@ impl SourceFile<'_> {
         }
         let patterns: Vec<String> = sources.iter().map(|p| p.get_ref().clone()).collect();
         let regex = match patterns.len() {
-            0 if kind == Kind::Duplicate => None,
+            0 if kind.is_structural() => None,
             0 => {
                 return Err(self.invalid(
                     &id,
@@ -123,6 +123,18 @@ impl SourceFile<'_> {
         only(raw.end.is_some(), "end", Kind::Section)?;
         only(raw.max_lines.is_some(), "max_lines", Kind::Section)?;
         only(raw.max_caption_words.is_some(), "max_caption_words", Kind::Caption)?;
+        only(raw.scope.is_some(), "scope", Kind::Duplicate)?;
+        let whole_document = match raw.scope.as_ref().map(|s| (s.get_ref().as_str(), s.span())) {
+            None | Some(("adjacent", _)) => false,
+            Some(("document", _)) => true,
+            Some((other, span)) => {
+                return Err(self.invalid(
+                    &id,
+                    span,
+                    format!("unknown scope {other:?} (expected \"adjacent\" or \"document\")"),
+                ));
+            }
+        };
 
         let end = raw.end.as_ref().map(|p| self.regex(&id, p, ci)).transpose()?;
         let conditions = Conditions {
@@ -197,6 +209,7 @@ impl SourceFile<'_> {
             end,
             max_lines: raw.max_lines,
             max_caption_words: raw.max_caption_words.unwrap_or(DEFAULT_MAX_CAPTION_WORDS),
+            whole_document,
             examples,
         })
     }

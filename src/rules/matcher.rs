@@ -491,7 +491,7 @@ mod tests {
             let want: Vec<usize> = (0..rules.len())
                 .filter(|&ri| {
                     let r = &rules.rules()[ri];
-                    r.kind != crate::Kind::Duplicate && r.regex.as_ref().is_some_and(|re| re.is_match(line))
+                    !r.kind.is_structural() && r.regex.as_ref().is_some_and(|re| re.is_match(line))
                 })
                 .collect();
             assert_eq!(got, want, "{line:?}");

@@ -61,6 +61,8 @@ pub struct Rule {
     pub max_lines: Option<usize>,
     /// `caption`: the longest line (in words) taken as the caption above a credit.
     pub max_caption_words: usize,
+    /// `duplicate`: compare with every earlier line, not only the previous non-blank one.
+    pub whole_document: bool,
     /// The rule's examples, run by `deboil rules test`.
     pub examples: Vec<examples::Example>,
 }
@@ -139,8 +141,8 @@ pub struct RuleSet {
     rules: Vec<Rule>,
     /// The prefilter over every rule that has a pattern (all kinds but `duplicate`).
     pub(crate) matcher: LineMatcher,
-    /// Rules that look at pairs of lines without a pattern of their own (`duplicate`).
-    pub(crate) duplicate_rules: Vec<usize>,
+    /// Rules that compare lines rather than match a pattern (`duplicate`, `doubled`).
+    pub(crate) structural_rules: Vec<usize>,
     /// Whether any rule is limited to sites (so the engine must look at the URL).
     pub(crate) has_site_rules: bool,
 }
@@ -156,21 +158,21 @@ impl RuleSet {
     /// Compiles a set from rules already validated; ids must be unique.
     pub fn from_rules(rules: Vec<Rule>) -> Result<RuleSet, RuleError> {
         let mut patterns = Vec::new();
-        let mut duplicate_rules = Vec::new();
+        let mut structural_rules = Vec::new();
         for (i, rule) in rules.iter().enumerate() {
             match &rule.regex {
-                Some(_) if rule.kind != Kind::Duplicate => patterns.push(matcher::PatternSource {
+                Some(_) if !rule.kind.is_structural() => patterns.push(matcher::PatternSource {
                     rule: i,
                     patterns: &rule.patterns,
                     case_insensitive: rule.case_insensitive,
                     max_words: rule.conditions.max_words,
                 }),
-                _ => duplicate_rules.push(i),
+                _ => structural_rules.push(i),
             }
         }
         let matcher = LineMatcher::new(&patterns).map_err(RuleError::Set)?;
         let has_site_rules = rules.iter().any(|r| !r.sites.is_empty());
-        Ok(RuleSet { rules, matcher, duplicate_rules, has_site_rules })
+        Ok(RuleSet { rules, matcher, structural_rules, has_site_rules })
     }
 
     /// The rules, in pack order (the order of attribution).

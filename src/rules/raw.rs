@@ -44,6 +44,9 @@ pub(crate) struct RawRule {
     pub end: Option<Spanned<String>>,
     pub max_lines: Option<usize>,
 
+    // Duplicate options.
+    pub scope: Option<Spanned<String>>,
+
     // Caption options.
     pub max_caption_words: Option<usize>,
 
