@@ -34,6 +34,8 @@ struct Check {
     long_ok: bool,
     /// Tried only when one of its literals occurs in the line.
     gated: bool,
+    /// Its literals are the short ones in `byte_gates`, not in the Aho-Corasick automaton.
+    byte_gated: bool,
     /// Anchored at the start: tried only for lines whose first byte it allows.
     anchored: bool,
 }
@@ -122,6 +124,7 @@ impl LineMatcher {
                         rule: src.rule,
                         long_ok: src.max_words.is_none_or(|w| w > LONG_LINE_WORDS),
                         gated: lits.is_some() || m.byte_gates.last().is_some_and(|g| g.0 == ci),
+                        byte_gated: m.byte_gates.last().is_some_and(|g| g.0 == ci),
                         anchored: branch.properties().look_set_prefix().contains(Look::Start),
                     });
                     if m.checks[ci as usize].anchored {
@@ -174,61 +177,91 @@ impl LineMatcher {
         mut pre: impl FnMut(usize) -> bool,
         mut f: impl FnMut(usize),
     ) {
-        let long = more_words_than(line, LONG_LINE_WORDS);
-        let mut done: Vec<usize> = Vec::new();
-        let mut try_check = |ci: u32| {
-            let check = &self.checks[ci as usize];
-            if (long && !check.long_ok) || done.contains(&check.rule) {
-                return;
-            }
-            if !pre(check.rule) {
-                done.push(check.rule);
-                return;
-            }
-            if self.wide[check.rule].as_ref().is_some_and(|w| !w.is_match(line))
-                || !rules[check.rule].regex.as_ref().is_some_and(|r| r.is_match(line))
-            {
-                done.push(check.rule);
-                return;
-            }
-            done.push(check.rule);
-            f(check.rule);
-        };
-        // Checks whose literal occurs: one pass over the line for all of them.
-        let mut lit_hit = vec![0u64; self.checks.len().div_ceil(64)];
-        if let Some(ac) = &self.literals {
-            for m in ac.find_overlapping_iter(line) {
-                for &ci in &self.literal_checks[m.pattern().as_usize()] {
-                    lit_hit[ci as usize / 64] |= 1 << (ci % 64);
+        SCRATCH.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            let Scratch { lit_hit, done } = &mut *scratch;
+            lit_hit.clear();
+            lit_hit.resize(self.checks.len().div_ceil(64), 0);
+            done.clear();
+            done.resize(rules.len().div_ceil(64), 0);
+            let bit = |set: &[u64], i: usize| set[i / 64] & (1 << (i % 64)) != 0;
+            let long = more_words_than(line, LONG_LINE_WORDS);
+            let mut try_check = |ci: u32, done: &mut Vec<u64>| {
+                let check = &self.checks[ci as usize];
+                let rule = check.rule;
+                if (long && !check.long_ok) || bit(done, rule) {
+                    return;
+                }
+                // Whatever the outcome, the rule is decided for this line.
+                done[rule / 64] |= 1 << (rule % 64);
+                if !pre(rule) {
+                    return;
+                }
+                if self.wide[rule].as_ref().is_some_and(|w| !w.is_match(line))
+                    || !rules[rule].regex.as_ref().is_some_and(|r| r.is_match(line))
+                {
+                    return;
+                }
+                f(rule);
+            };
+            // Checks whose literal occurs: one pass over the line for all of them.
+            if let Some(ac) = &self.literals {
+                for m in ac.find_overlapping_iter(line) {
+                    for &ci in &self.literal_checks[m.pattern().as_usize()] {
+                        lit_hit[ci as usize / 64] |= 1 << (ci % 64);
+                    }
                 }
             }
-        }
-        for (ci, lits) in &self.byte_gates {
-            if lits.iter().any(|l| memchr::memmem::find(line.as_bytes(), l).is_some()) {
-                lit_hit[*ci as usize / 64] |= 1 << (ci % 64);
-            }
-        }
-        let hit = |ci: u32| lit_hit[ci as usize / 64] & (1 << (ci % 64)) != 0;
-        let first = line.as_bytes().first().copied().unwrap_or(0);
-        for &ci in &self.by_first[first as usize] {
-            if !self.checks[ci as usize].gated || hit(ci) {
-                try_check(ci);
-            }
-        }
-        for (word, bits) in lit_hit.iter().enumerate() {
-            let mut bits = *bits;
-            while bits != 0 {
-                let ci = (word * 64) as u32 + bits.trailing_zeros();
-                bits &= bits - 1;
-                if !self.checks[ci as usize].anchored {
-                    try_check(ci);
+            let bytes_found = |ci: u32| {
+                self.byte_gates.iter().find(|(c, _)| *c == ci).is_some_and(|(_, lits)| {
+                    lits.iter().any(|l| memchr::memmem::find(line.as_bytes(), l).is_some())
+                })
+            };
+            let passes_gate = |ci: u32, lit_hit: &[u64]| {
+                let check = &self.checks[ci as usize];
+                !check.gated || bit(lit_hit, ci as usize) || (check.byte_gated && bytes_found(ci))
+            };
+            let first = line.as_bytes().first().copied().unwrap_or(0);
+            for &ci in &self.by_first[first as usize] {
+                let check = &self.checks[ci as usize];
+                if !(long && !check.long_ok) && passes_gate(ci, lit_hit) {
+                    try_check(ci, done);
                 }
             }
-        }
-        for &ci in &self.always {
-            try_check(ci);
-        }
+            for (word, bits) in lit_hit.iter().enumerate() {
+                let mut bits = *bits;
+                while bits != 0 {
+                    let ci = (word * 64) as u32 + bits.trailing_zeros();
+                    bits &= bits - 1;
+                    if !self.checks[ci as usize].anchored {
+                        try_check(ci, done);
+                    }
+                }
+            }
+            for (ci, _) in &self.byte_gates {
+                let check = &self.checks[*ci as usize];
+                if !check.anchored && !(long && !check.long_ok) && bytes_found(*ci) {
+                    try_check(*ci, done);
+                }
+            }
+            for &ci in &self.always {
+                try_check(ci, done);
+            }
+        });
     }
+}
+
+/// Per-thread buffers for [`LineMatcher::for_each_match`], so that no line allocates.
+#[derive(Default)]
+struct Scratch {
+    /// Checks whose literal gate passed, as a bitset.
+    lit_hit: Vec<u64>,
+    /// Rules already decided for the line, as a bitset.
+    done: Vec<u64>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
 /// The top-level alternatives of a pattern (itself when it has none).
