@@ -224,7 +224,7 @@ impl LineMatcher {
             let first = line.as_bytes().first().copied().unwrap_or(0);
             for &ci in &self.by_first[first as usize] {
                 let check = &self.checks[ci as usize];
-                if !(long && !check.long_ok) && passes_gate(ci, lit_hit) {
+                if (check.long_ok || !long) && passes_gate(ci, lit_hit) {
                     try_check(ci, done);
                 }
             }
@@ -240,7 +240,7 @@ impl LineMatcher {
             }
             for (ci, _) in &self.byte_gates {
                 let check = &self.checks[*ci as usize];
-                if !check.anchored && !(long && !check.long_ok) && bytes_found(*ci) {
+                if !check.anchored && (check.long_ok || !long) && bytes_found(*ci) {
                     try_check(*ci, done);
                 }
             }
