@@ -475,3 +475,41 @@ fn mine_drafts_reviewable_site_rules() {
     assert!(out.contains("- Listen to the Harbour Hour podcast  # mined-harbour-example-"), "{out}");
     assert!(out.contains("- Page 0 of 9  # mined-harbour-example-"), "{out}");
 }
+
+#[test]
+fn stats_of_shards_sum_to_the_stats_of_the_whole_run() {
+    let files: Vec<(String, String)> =
+        (0..9).map(|i| (format!("d{i}.jsonl"), jsonl_corpus(10 + i))).collect();
+    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let input = dir_with(&refs);
+    let work = TempDir::new().unwrap();
+    let whole = work.path().join("whole.json");
+    deboil()
+        .arg("clean")
+        .arg(input.path())
+        .arg("-o")
+        .arg(work.path().join("all"))
+        .arg("-q")
+        .arg("--stats")
+        .arg(&whole)
+        .assert()
+        .success();
+    let mut shard_files = Vec::new();
+    for shard in 0..4 {
+        let stats = work.path().join(format!("s{shard}.json"));
+        deboil()
+            .arg("clean")
+            .arg(input.path())
+            .arg("-o")
+            .arg(work.path().join(format!("out{shard}")))
+            .args(["-q", "--shard", &format!("{shard}/4"), "--stats"])
+            .arg(&stats)
+            .assert()
+            .success();
+        shard_files.push(stats);
+    }
+    let out = deboil().arg("stats").args(&shard_files).assert().success();
+    let summed: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let whole: serde_json::Value = serde_json::from_str(&fs::read_to_string(whole).unwrap()).unwrap();
+    assert_eq!(summed, whole);
+}

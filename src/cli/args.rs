@@ -23,6 +23,12 @@ pub enum Command {
     /// Show every line of one document with keep or remove and the rule and condition that
     /// decided.
     Explain(Box<ExplainArgs>),
+    /// Sum `--stats` files (of the shards of one run) into one, printed as JSON.
+    Stats {
+        /// The stats files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
     /// Find lines that repeat across many pages of the same site and draft rules for them.
     Mine(Box<MineArgs>),
     /// Write a self-contained HTML review page of what the rules remove.

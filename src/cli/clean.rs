@@ -284,3 +284,20 @@ fn is_within(inner: &Path, outer: &Path) -> bool {
         _ => false,
     }
 }
+
+/// `deboil stats FILES...`: the field-by-field sum of `--stats` files, as JSON on stdout.
+pub fn sum_stats(files: &[PathBuf]) -> Result<ExitCode> {
+    let mut total = Stats::default();
+    for path in files {
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("{}: cannot read", path.display()))?;
+        let stats: Stats = serde_json::from_str(&text)
+            .with_context(|| format!("{}: not a deboil --stats file", path.display()))?;
+        total.add(&stats);
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    serde_json::to_writer_pretty(&mut out, &total)?;
+    writeln!(out)?;
+    Ok(ExitCode::Success)
+}

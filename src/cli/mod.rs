@@ -22,6 +22,7 @@ pub fn main() -> i32 {
         args::Command::Explain(a) => diff::explain(*a),
         args::Command::Report(a) => report::run(*a),
         args::Command::Mine(a) => mine::run(*a),
+        args::Command::Stats { files } => clean::sum_stats(&files),
         args::Command::Rules(a) => rules_cmd::run(a),
     };
     match result {
