@@ -2,6 +2,7 @@
 
 mod builtin;
 mod cli;
+mod docs;
 mod engine;
 mod fixtures;
 mod hostile;
