@@ -156,8 +156,8 @@ impl LineMatcher {
                 .collect();
             m.literals = Some(
                 AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
                     .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                    .ascii_case_insensitive(true)
                     .match_kind(AcMatchKind::Standard)
                     .build(&distinct)
                     .map_err(|e| format!("compiling the rule literals: {e}"))?,
