@@ -299,8 +299,9 @@ fn literal_gate(hir: &Hir) -> Gate {
         inner = &cap.sub;
     }
     if let HirKind::Concat(parts) = inner.kind() {
-        // A part that matches exactly a finite set of strings: every match contains one.
-        seqs.extend(parts.iter().map(|p| extract(ExtractKind::Prefix, p)).filter(|s| s.is_exact()));
+        // Every match of the whole contains a match of each part, and so one of the part's
+        // prefix literals (exact or not); a part that can match empty yields "" and is skipped.
+        seqs.extend(parts.iter().map(|p| extract(ExtractKind::Prefix, p)));
     }
     let shortest = |v: &[Vec<u8>]| v.iter().map(Vec::len).min().unwrap_or(0);
     let mut long: Option<Vec<Vec<u8>>> = None;
