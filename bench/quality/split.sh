@@ -10,7 +10,7 @@
 # Usage: bench/quality/split.sh [options]
 #   --rules PATH     rule file or folder to load (repeatable; default: the default packs,
 #                    <repo>/rules/*.toml, without rules/sites/ whose rules only run on named hosts)
-#   --bin PATH       deboil binary (default: $DEBOIL_BIN or /tmp/deboil-bin/deboil)
+#   --bin PATH       deboil binary (default: $DEBOIL_BIN, else target/release/deboil, built first)
 #   --show A|B|ALL   also list, for that half only, every removed line (TP/FP, with the rule)
 #                    and every missed BOILERPLATE line (FN). Look at one half only.
 #   --keep DIR       keep the working folder (cleaned files, per-half data, score JSON) in DIR
@@ -32,7 +32,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 eval_dir=${DEBOIL_EVAL:-$root/../shared/eval}
-bin=${DEBOIL_BIN:-/tmp/deboil-bin/deboil}
+bin=${DEBOIL_BIN:-}
 rules=()
 show=""
 keep=""
@@ -49,6 +49,10 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
 done
+if [ -z "$bin" ]; then
+  (cd "$root" && cargo build --release --quiet)
+  bin=$root/target/release/deboil
+fi
 if [ ${#rules[@]} -eq 0 ]; then
   for f in "$root"/rules/*.toml; do rules+=(--rules "$f"); done
 fi
