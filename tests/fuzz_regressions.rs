@@ -117,7 +117,9 @@ fn run_regressions(target: &str, check: impl Fn(&str, &[u8])) {
     assert!(!cases.is_empty(), "no tests/fuzz_regressions/{target}-*.bin files");
     let failed: Vec<&str> = cases
         .iter()
-        .filter(|(name, data)| std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(name, data))).is_err())
+        .filter(|(name, data)| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(name, data))).is_err()
+        })
         .map(|(name, _)| name.as_str())
         .collect();
     assert!(failed.is_empty(), "fuzz regressions failed (see the panics above): {failed:?}");

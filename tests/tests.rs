@@ -5,6 +5,7 @@ mod cli;
 mod docs;
 mod engine;
 mod fixtures;
+mod fuzz_regressions;
 mod hostile;
 mod interrupt;
 mod properties;

@@ -23,18 +23,29 @@ pub(crate) fn compile_file(name: &str, text: &str) -> Result<Vec<Rule>, RuleErro
             excerpt: Excerpt::at(text, offset),
         }
     })?;
-    let file = SourceFile { name, text };
+    let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let file = SourceFile { name, text, line_starts };
     raw.rule.into_iter().map(|r| file.compile_rule(r)).collect()
 }
 
 struct SourceFile<'a> {
     name: &'a str,
     text: &'a str,
+    /// Byte offset of each line's start, so that locating a span does not rescan the file
+    /// (a file with many examples would otherwise load in quadratic time).
+    line_starts: Vec<usize>,
 }
 
 impl SourceFile<'_> {
     fn loc(&self, span: Range<usize>) -> Location {
-        Location::at(self.name, self.text, span.start)
+        let line = self.line_starts.partition_point(|&s| s <= span.start).max(1);
+        let start = self.line_starts[line - 1];
+        let mut end = span.start.min(self.text.len());
+        while !self.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let col = self.text[start..end].chars().count() + 1;
+        Location { file: self.name.to_string(), line, col }
     }
 
     fn invalid(&self, rule: &str, span: Range<usize>, message: impl Into<String>) -> RuleError {
