@@ -3,32 +3,19 @@
 //! labelled by rule, filterable by rule and category. No external assets, no network; every
 //! piece of document and rule text is escaped.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::engine::Cleaned;
 use crate::rules::RuleSet;
+use crate::runner::{RuleCount, Stats};
 
 const TEMPLATE: &str = include_str!("template.html");
-
-/// Per rule or category: removals, bytes, documents.
-#[derive(Debug, Default, Clone)]
-struct Count {
-    hits: u64,
-    bytes: u64,
-    docs: u64,
-}
 
 /// Collects a run's counts and the sampled documents, then renders the page.
 #[derive(Debug, Default)]
 pub struct HtmlReport {
-    documents: u64,
-    changed: u64,
-    bytes_in: u64,
-    bytes_removed: u64,
+    stats: Stats,
     lines_removed: u64,
-    rules: BTreeMap<String, (String, Count)>,
-    categories: BTreeMap<String, Count>,
 }
 
 /// One sampled document, already rendered as HTML.
@@ -43,48 +30,16 @@ impl HtmlReport {
 
     /// Counts one document and its cleaning.
     pub fn count(&mut self, input: &str, cleaned: &Cleaned<'_>) {
-        self.documents += 1;
-        self.bytes_in += input.len() as u64;
-        if !cleaned.changed() {
-            return;
-        }
-        self.changed += 1;
-        let mut seen: Vec<(bool, &str)> = Vec::new();
-        for r in &cleaned.removals {
-            let bytes = (r.end - r.start) as u64;
-            self.bytes_removed += bytes;
-            self.lines_removed += r.text.matches('\n').count() as u64;
-            let (_, c) = self
-                .rules
-                .entry(r.rule.to_string())
-                .or_insert_with(|| (r.category.to_string(), Count::default()));
-            add(c, bytes, !seen.contains(&(true, &r.rule)));
-            let c = self.categories.entry(r.category.to_string()).or_default();
-            add(c, bytes, !seen.contains(&(false, r.category.as_str())));
-            seen.push((true, &r.rule));
-            seen.push((false, r.category.as_str()));
-        }
+        self.stats.read(input.len());
+        self.stats.removals(cleaned);
+        self.lines_removed +=
+            cleaned.removals.iter().map(|r| r.text.matches('\n').count() as u64).sum::<u64>();
     }
 
     /// Adds another report's counts (from a batch cleaned in parallel).
     pub fn merge(&mut self, other: HtmlReport) {
-        self.documents += other.documents;
-        self.changed += other.changed;
-        self.bytes_in += other.bytes_in;
-        self.bytes_removed += other.bytes_removed;
+        self.stats.add(&other.stats);
         self.lines_removed += other.lines_removed;
-        for (id, (cat, c)) in other.rules {
-            let (_, mine) = self.rules.entry(id).or_insert_with(|| (cat, Count::default()));
-            mine.hits += c.hits;
-            mine.bytes += c.bytes;
-            mine.docs += c.docs;
-        }
-        for (cat, c) in other.categories {
-            let mine = self.categories.entry(cat).or_default();
-            mine.hits += c.hits;
-            mine.bytes += c.bytes;
-            mine.docs += c.docs;
-        }
     }
 
     /// Renders one changed document for the page.
@@ -128,49 +83,54 @@ impl HtmlReport {
         let mut summary = String::new();
         let pct = |a: u64, b: u64| if b == 0 { 0.0 } else { 100.0 * a as f64 / b as f64 };
         for (label, value) in [
-            ("documents read", self.documents.to_string()),
-            ("documents changed", format!("{} ({:.1}%)", self.changed, pct(self.changed, self.documents))),
+            ("documents read", self.stats.documents.to_string()),
+            (
+                "documents changed",
+                format!("{} ({:.1}%)", self.stats.changed, pct(self.stats.changed, self.stats.documents)),
+            ),
             (
                 "bytes removed",
                 format!(
                     "{} of {} ({:.1}%)",
-                    self.bytes_removed,
-                    self.bytes_in,
-                    pct(self.bytes_removed, self.bytes_in)
+                    self.stats.bytes_removed,
+                    self.stats.bytes_in,
+                    pct(self.stats.bytes_removed, self.stats.bytes_in)
                 ),
             ),
             ("lines removed", self.lines_removed.to_string()),
         ] {
             let _ = write!(summary, "<tr><td>{label}</td><td class=\"n\">{}</td></tr>", escape(&value));
         }
-        let max_bytes = self.rules.values().map(|(_, c)| c.bytes).max().unwrap_or(1).max(1);
+        let max_bytes = self.stats.rules.values().map(|c| c.bytes).max().unwrap_or(1).max(1);
         let mut categories = String::from(
             "<tr><th>category</th><th class=\"n\">removals</th><th class=\"n\">documents</th><th class=\"n\">bytes</th><th></th></tr>",
         );
-        for (cat, c) in &self.categories {
+        for (cat, c) in &self.stats.categories {
             let _ = write!(
                 categories,
                 "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td><span class=\"bar\" style=\"width:{}px\"></span></td></tr>",
                 escape(cat),
                 c.hits,
-                c.docs,
+                c.documents,
                 c.bytes,
-                bar(c.bytes, self.bytes_removed.max(1))
+                bar(c.bytes, self.stats.bytes_removed.max(1))
             );
         }
         let mut table = String::from(
             "<tr><th>rule</th><th>category</th><th>kind</th><th class=\"n\">removals</th><th class=\"n\">documents</th><th class=\"n\">bytes</th><th></th><th>description</th></tr>",
         );
-        let mut by_hits: Vec<(&String, &(String, Count))> = self.rules.iter().collect();
-        by_hits.sort_by(|a, b| b.1.1.hits.cmp(&a.1.1.hits).then(a.0.cmp(b.0)));
-        for (id, (cat, c)) in &by_hits {
-            let (kind, desc) = rules.get(id).map_or(("", ""), |r| (r.kind.as_str(), r.description.as_str()));
+        let mut by_hits: Vec<(&String, &RuleCount)> = self.stats.rules.iter().collect();
+        by_hits.sort_by(|a, b| b.1.hits.cmp(&a.1.hits).then(a.0.cmp(b.0)));
+        for (id, c) in &by_hits {
+            let rule = rules.get(id);
+            let cat = rule.map_or("", |r| r.category.as_str());
+            let (kind, desc) = rule.map_or(("", ""), |r| (r.kind.as_str(), r.description.as_str()));
             let _ = write!(
                 table,
                 "<tr id=\"rule-{id}\"><td><a href=\"#docs\" data-filter-rule=\"{id}\">{id}</a></td><td>{}</td><td>{kind}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td><span class=\"bar\" style=\"width:{}px\"></span></td><td>{}</td></tr>",
                 escape(cat),
                 c.hits,
-                c.docs,
+                c.documents,
                 c.bytes,
                 bar(c.bytes, max_bytes),
                 escape(desc),
@@ -180,6 +140,7 @@ impl HtmlReport {
         let rule_options: String =
             by_hits.iter().map(|(id, _)| format!("<option value=\"{0}\">{0}</option>", escape(id))).collect();
         let category_options: String = self
+            .stats
             .categories
             .keys()
             .map(|c| format!("<option value=\"{0}\">{0}</option>", escape(c)))
@@ -187,7 +148,7 @@ impl HtmlReport {
         let note = format!(
             "{} of {} changed documents shown (at most {max_docs}, a reproducible sample).",
             docs.len(),
-            self.changed
+            self.stats.changed
         );
         let body: String = docs.iter().map(|d| d.0.as_str()).collect();
         TEMPLATE
@@ -200,12 +161,6 @@ impl HtmlReport {
             .replace("{{DOCS_NOTE}}", &escape(&note))
             .replace("{{DOCS}}", &body)
     }
-}
-
-fn add(c: &mut Count, bytes: u64, new_doc: bool) {
-    c.hits += 1;
-    c.bytes += bytes;
-    c.docs += u64::from(new_doc);
 }
 
 /// Width in pixels of a bar for `value` out of `max` (at most 200).
