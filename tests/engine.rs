@@ -124,9 +124,9 @@ sentence = false
     assert_eq!(cleaned(&r, "More from Metro Wire\n"), "");
 }
 
-#[test]
-fn position_conditions_head_and_tail() {
-    let head = rules(
+/// A byline rule with one position condition (`in_head = 2`, `in_tail = 1`).
+fn byline_rule(position: &str) -> String {
+    format!(
         r#"
 [[rule]]
 id = "byline"
@@ -134,26 +134,16 @@ category = "byline"
 kind = "line"
 description = "Byline."
 pattern = '^By [A-Z]\w+ [A-Z]\w+$'
-in_head = 2
-"#,
-    );
-    let text = "Title\n\nBy Jane Doe\nBody.\nBy Jane Doe\n";
-    assert_eq!(cleaned(&head, text), "Title\n\nBody.\nBy Jane Doe\n");
-    let tail = rules(&head_to_tail());
-    assert_eq!(cleaned(&tail, text), "Title\n\nBy Jane Doe\nBody.\n");
+{position}
+"#
+    )
 }
 
-fn head_to_tail() -> String {
-    r#"
-[[rule]]
-id = "byline"
-category = "byline"
-kind = "line"
-description = "Byline."
-pattern = '^By [A-Z]\w+ [A-Z]\w+$'
-in_tail = 1
-"#
-    .to_string()
+#[test]
+fn position_conditions_head_and_tail() {
+    let text = "Title\n\nBy Jane Doe\nBody.\nBy Jane Doe\n";
+    assert_eq!(cleaned(&rules(&byline_rule("in_head = 2")), text), "Title\n\nBody.\nBy Jane Doe\n");
+    assert_eq!(cleaned(&rules(&byline_rule("in_tail = 1")), text), "Title\n\nBy Jane Doe\nBody.\n");
 }
 
 #[test]
