@@ -30,7 +30,7 @@ pub(crate) fn find(rules: &RuleSet, lines: &Lines<'_>, url: Option<&str>) -> Vec
             let rule = &rules.rules()[ri];
             applies(rule) && lines.meets_here(i, &rule.conditions)
         };
-        rules.matcher.for_each_match(line.text, rules.rules(), pre, |ri| {
+        rules.matcher.for_each_match(line.text, lines.words(i), rules.rules(), pre, |ri| {
             let rule = &rules.rules()[ri];
             if !lines.meets_neighbours(i, &rule.conditions) {
                 return;
@@ -170,15 +170,15 @@ fn duplicates(rule: &Rule, ri: usize, lines: &Lines<'_>, out: &mut Vec<Candidate
 /// dusk", as alt text glued to its caption leaves them.
 fn doubled(rule: &Rule, ri: usize, lines: &Lines<'_>, out: &mut Vec<Candidate>) {
     for (i, line) in lines.lines.iter().enumerate() {
-        if line.is_blank() {
+        let n = if line.is_blank() { 0 } else { lines.words(i) };
+        if n < 4 || !n.is_multiple_of(2) || !lines.meets_here(i, &rule.conditions) {
             continue;
         }
-        let words: Vec<&str> = line.text.split_whitespace().collect();
-        let half = words.len() / 2;
-        let is_doubled = words.len() >= 4 && words.len().is_multiple_of(2) && words[..half] == words[half..];
+        let is_doubled =
+            line.text.split_whitespace().take(n / 2).eq(line.text.split_whitespace().skip(n / 2));
         if is_doubled
             && rule.regex.as_ref().is_none_or(|re| re.is_match(line.text))
-            && lines.meets(i, &rule.conditions)
+            && lines.meets_neighbours(i, &rule.conditions)
         {
             out.push(whole(line, ri));
         }

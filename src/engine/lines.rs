@@ -79,7 +79,7 @@ impl<'a> Lines<'a> {
     }
 
     /// The number of words on line `i`, counted once.
-    fn words(&self, i: usize) -> usize {
+    pub fn words(&self, i: usize) -> usize {
         let cell = &self.words[i];
         if cell.get() == u32::MAX {
             cell.set(words(self.lines[i].text).min(u32::MAX as usize - 1) as u32);

@@ -7,8 +7,9 @@
 //! - The other rules are gated by the literals their matches must start or end with, found in
 //!   one Aho-Corasick pass over the line; a rule without a usable literal always runs (such
 //!   rules are nearly all end-anchored, which the regex engine searches backwards from the end).
-//! - Lines with more than [`LONG_LINE_WORDS`] words skip the rules whose word limit excludes
-//!   them.
+//! - Lines with more than [`LONG_LINE_WORDS`] words (most of a corpus's bytes) skip the rules
+//!   whose word limit excludes them, with their own smaller literal automaton; a line longer
+//!   than the longest match of a pattern anchored at both ends skips it.
 //!
 //! Separate regexes rather than one union automaton: a union of a hundred Unicode patterns has
 //! too many states for a lazy DFA to cache. A Unicode `\b` makes the lazy DFA give up on
@@ -38,6 +39,8 @@ struct Check {
     byte_gated: bool,
     /// Anchored at the start: tried only for lines whose first byte it allows.
     anchored: bool,
+    /// Anchored at both ends with a bounded match: the longest line (in bytes) it can match.
+    max_len: usize,
 }
 
 /// Prefilter over every rule that has a pattern.
@@ -49,15 +52,63 @@ pub(crate) struct LineMatcher {
     wide: Vec<Option<meta::Regex>>,
     /// Per first byte of a line: the anchored checks (indices into `checks`) it allows.
     by_first: Vec<Vec<u32>>,
-    /// Literals gating unanchored checks (distinct, lowercase, matched ignoring ASCII case).
-    literals: Option<AhoCorasick>,
-    /// Per literal: the checks it gates.
-    literal_checks: Vec<Vec<u32>>,
+    /// The same for long lines: only the checks that can match one.
+    by_first_long: Vec<Vec<u32>>,
+    /// The literals gating checks, for short lines.
+    literals: Option<LiteralGate>,
+    /// The literals gating the checks that can match a long line: a smaller automaton for the
+    /// lines that hold most of a corpus's bytes.
+    long_literals: Option<LiteralGate>,
     /// Checks gated by a few short literals without letters (`/`, `@`, `|`), each searched
     /// with memchr's substring search.
     byte_gates: Vec<(u32, Vec<Vec<u8>>)>,
     /// Unanchored checks without a usable literal.
     always: Vec<u32>,
+}
+
+/// Literals and the checks each one gates, found in one Aho-Corasick pass over a line.
+#[derive(Debug, Clone)]
+struct LiteralGate {
+    /// Distinct, lowercase, matched ignoring ASCII case.
+    ac: AhoCorasick,
+    /// Per literal: the checks it gates.
+    checks: Vec<Vec<u32>>,
+}
+
+impl LiteralGate {
+    /// The gate over `(literal, check)` pairs, or `None` when there are none.
+    fn new(mut literals: Vec<(Vec<u8>, u32)>) -> Result<Option<LiteralGate>, String> {
+        if literals.is_empty() {
+            return Ok(None);
+        }
+        literals.sort();
+        literals.dedup();
+        let mut distinct: Vec<Vec<u8>> = Vec::new();
+        let mut checks: Vec<Vec<u32>> = Vec::new();
+        for (lit, ci) in literals {
+            if distinct.last() != Some(&lit) {
+                distinct.push(lit);
+                checks.push(Vec::new());
+            }
+            checks.last_mut().expect("pushed above").push(ci);
+        }
+        let ac = AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .ascii_case_insensitive(true)
+            .match_kind(AcMatchKind::Standard)
+            .build(&distinct)
+            .map_err(|e| format!("compiling the rule literals: {e}"))?;
+        Ok(Some(LiteralGate { ac, checks }))
+    }
+
+    /// Marks in `hit` every check whose literal occurs in `line`.
+    fn mark(&self, line: &str, hit: &mut [u64]) {
+        for m in self.ac.find_overlapping_iter(line) {
+            for &ci in &self.checks[m.pattern().as_usize()] {
+                hit[ci as usize / 64] |= 1 << (ci % 64);
+            }
+        }
+    }
 }
 
 /// What the prefilter needs to know of one rule.
@@ -79,12 +130,14 @@ impl LineMatcher {
             checks: Vec::new(),
             wide: Vec::new(),
             by_first: vec![Vec::new(); 256],
+            by_first_long: vec![Vec::new(); 256],
             literals: None,
-            literal_checks: Vec::new(),
+            long_literals: None,
             byte_gates: Vec::new(),
             always: Vec::new(),
         };
         let mut literals: Vec<(Vec<u8>, u32)> = Vec::new();
+        let mut long_literals: Vec<(Vec<u8>, u32)> = Vec::new();
         let parse = |p: &str, ci: bool| {
             regex_syntax::ParserBuilder::new()
                 .case_insensitive(ci)
@@ -120,59 +173,60 @@ impl LineMatcher {
                         }
                         Gate::None => None,
                     };
-                    m.checks.push(Check {
+                    let props = branch.properties();
+                    let anchored = props.look_set_prefix().contains(Look::Start);
+                    let max_len = match props.maximum_len() {
+                        Some(n) if anchored && props.look_set_suffix().contains(Look::End) => n,
+                        _ => usize::MAX,
+                    };
+                    let check = Check {
                         rule: src.rule,
-                        long_ok: src.max_words.is_none_or(|w| w > LONG_LINE_WORDS),
+                        // A line of more than LONG_LINE_WORDS words has at least twice as many
+                        // bytes.
+                        long_ok: src.max_words.is_none_or(|w| w > LONG_LINE_WORDS)
+                            && max_len > 2 * LONG_LINE_WORDS,
                         gated: lits.is_some() || m.byte_gates.last().is_some_and(|g| g.0 == ci),
                         byte_gated: m.byte_gates.last().is_some_and(|g| g.0 == ci),
-                        anchored: branch.properties().look_set_prefix().contains(Look::Start),
-                    });
-                    if m.checks[ci as usize].anchored {
+                        anchored,
+                        max_len,
+                    };
+                    if check.anchored {
                         let (first, nullable) = first_bytes(branch);
                         for (b, allowed) in first.iter().enumerate() {
                             if nullable || *allowed {
                                 m.by_first[b].push(ci);
+                                if check.long_ok {
+                                    m.by_first_long[b].push(ci);
+                                }
                             }
                         }
-                    } else if !m.checks[ci as usize].gated {
+                    } else if !check.gated {
                         m.always.push(ci);
                     }
-                    literals.extend(lits.into_iter().flatten().map(|lit| (lit, ci)));
+                    let long_ok = check.long_ok;
+                    m.checks.push(check);
+                    for lit in lits.into_iter().flatten() {
+                        if long_ok {
+                            long_literals.push((lit.clone(), ci));
+                        }
+                        literals.push((lit, ci));
+                    }
                 }
             }
         }
-        if !literals.is_empty() {
-            literals.sort();
-            let mut distinct: Vec<Vec<u8>> = literals.iter().map(|l| l.0.clone()).collect();
-            distinct.dedup();
-            m.literal_checks = distinct
-                .iter()
-                .map(|lit| {
-                    let mut checks: Vec<u32> =
-                        literals.iter().filter(|(other, _)| other == lit).map(|l| l.1).collect();
-                    checks.dedup();
-                    checks
-                })
-                .collect();
-            m.literals = Some(
-                AhoCorasick::builder()
-                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                    .ascii_case_insensitive(true)
-                    .match_kind(AcMatchKind::Standard)
-                    .build(&distinct)
-                    .map_err(|e| format!("compiling the rule literals: {e}"))?,
-            );
-        }
+        m.literals = LiteralGate::new(literals)?;
+        m.long_literals = LiteralGate::new(long_literals)?;
         Ok(m)
     }
 
     /// Calls `f` with the index of every rule whose pattern matches `line` (trimmed, not
-    /// empty), in no particular order, each at most once; rules whose `max_words` the line
-    /// exceeds may be left out. `pre` is asked first, before any regex runs: a rule it refuses
-    /// (its cheap conditions fail) is skipped.
+    /// empty; `words` is its word count, or 0 to try every rule), in no particular order, each
+    /// at most once; rules whose `max_words` the line exceeds may be left out. `pre` is asked
+    /// first, before any regex runs: a rule it refuses (its cheap conditions fail) is skipped.
     pub fn for_each_match(
         &self,
         line: &str,
+        words: usize,
         rules: &[crate::rules::Rule],
         mut pre: impl FnMut(usize) -> bool,
         mut f: impl FnMut(usize),
@@ -185,11 +239,11 @@ impl LineMatcher {
             done.clear();
             done.resize(rules.len().div_ceil(64), 0);
             let bit = |set: &[u64], i: usize| set[i / 64] & (1 << (i % 64)) != 0;
-            let long = more_words_than(line, LONG_LINE_WORDS);
+            let long = words > LONG_LINE_WORDS;
             let mut try_check = |ci: u32, done: &mut Vec<u64>| {
                 let check = &self.checks[ci as usize];
                 let rule = check.rule;
-                if (long && !check.long_ok) || bit(done, rule) {
+                if (long && !check.long_ok) || line.len() > check.max_len || bit(done, rule) {
                     return;
                 }
                 // Whatever the outcome, the rule is decided for this line.
@@ -205,12 +259,13 @@ impl LineMatcher {
                 f(rule);
             };
             // Checks whose literal occurs: one pass over the line for all of them.
-            if let Some(ac) = &self.literals {
-                for m in ac.find_overlapping_iter(line) {
-                    for &ci in &self.literal_checks[m.pattern().as_usize()] {
-                        lit_hit[ci as usize / 64] |= 1 << (ci % 64);
-                    }
-                }
+            let (gate, by_first) = if long {
+                (&self.long_literals, &self.by_first_long)
+            } else {
+                (&self.literals, &self.by_first)
+            };
+            if let Some(gate) = gate {
+                gate.mark(line, lit_hit);
             }
             let bytes_found = |ci: u32| {
                 self.byte_gates.iter().find(|(c, _)| *c == ci).is_some_and(|(_, lits)| {
@@ -222,9 +277,8 @@ impl LineMatcher {
                 !check.gated || bit(lit_hit, ci as usize) || (check.byte_gated && bytes_found(ci))
             };
             let first = line.as_bytes().first().copied().unwrap_or(0);
-            for &ci in &self.by_first[first as usize] {
-                let check = &self.checks[ci as usize];
-                if (check.long_ok || !long) && passes_gate(ci, lit_hit) {
+            for &ci in &by_first[first as usize] {
+                if passes_gate(ci, lit_hit) {
                     try_check(ci, done);
                 }
             }
@@ -417,27 +471,6 @@ fn add_first(hir: &Hir, set: &mut [bool; 256]) -> bool {
     }
 }
 
-/// Whether `line` has more than `n` words, counting ASCII-whitespace-separated runs. It never
-/// counts more words than `split_whitespace` does, so a rule is never wrongly skipped.
-fn more_words_than(line: &str, n: usize) -> bool {
-    if line.len() <= 2 * n {
-        return false;
-    }
-    let mut words = 0;
-    let mut in_word = false;
-    for &b in line.as_bytes() {
-        let space = b.is_ascii_whitespace();
-        if !space && !in_word {
-            words += 1;
-            if words > n {
-                return true;
-            }
-        }
-        in_word = !space;
-    }
-    false
-}
-
 /// The pattern with every word-boundary assertion replaced by an empty match (a wider
 /// pattern), and whether there was any.
 fn without_word_boundaries(hir: &Hir) -> (Hir, bool) {
@@ -477,15 +510,6 @@ mod tests {
     }
 
     #[test]
-    fn word_count_never_exceeds_split_whitespace() {
-        for line in ["a b c", "a\u{a0}b c d e f g h i j k l m n o p q r s t u v w x y z a b c d e f g", ""] {
-            let n = line.split_whitespace().count();
-            assert!(!more_words_than(line, n), "{line:?}");
-        }
-        assert!(more_words_than(&"word ".repeat(40), 30));
-    }
-
-    #[test]
     fn word_boundaries_are_dropped_and_reported() {
         let (stripped, widened) = without_word_boundaries(&parse(r"\bAd\b|x"));
         assert!(widened);
@@ -507,7 +531,8 @@ mod tests {
     }
 
     /// The prefilter must report exactly the rules whose own regex matches, on every line of
-    /// every built-in example and fixture document.
+    /// every built-in example and fixture document: all of them when told to try every rule,
+    /// and those whose word limit allows the line when given its word count.
     #[test]
     fn prefilter_agrees_with_each_rules_own_regex() {
         let rules = crate::RuleSet::defaults();
@@ -517,21 +542,30 @@ mod tests {
         for entry in std::fs::read_dir(dir).unwrap() {
             texts.push(std::fs::read_to_string(entry.unwrap().path()).unwrap());
         }
-        let mut lines = 0;
+        let (mut lines, mut long) = (0, 0);
         for line in texts.iter().flat_map(|t| t.lines()).map(str::trim).filter(|l| !l.is_empty()) {
-            let mut got = Vec::new();
-            rules.matcher.for_each_match(line, rules.rules(), |_| true, |ri| got.push(ri));
-            got.sort_unstable();
-            let want: Vec<usize> = (0..rules.len())
+            let n = crate::engine::words(line);
+            long += usize::from(n > LONG_LINE_WORDS);
+            let matching: Vec<usize> = (0..rules.len())
                 .filter(|&ri| {
                     let r = &rules.rules()[ri];
                     !r.kind.is_structural() && r.regex.as_ref().is_some_and(|re| re.is_match(line))
                 })
                 .collect();
-            assert_eq!(got, want, "{line:?}");
+            let found = |words: usize| {
+                let mut got = Vec::new();
+                rules.matcher.for_each_match(line, words, rules.rules(), |_| true, |ri| got.push(ri));
+                got.sort_unstable();
+                got
+            };
+            assert_eq!(found(0), matching, "{line:?}");
+            let got = found(n);
+            let allowed = |ri: &usize| rules.rules()[*ri].conditions.max_words.is_none_or(|m| n <= m);
+            assert!(got.iter().all(|ri| matching.contains(ri)), "{line:?}: {got:?}");
+            assert!(matching.iter().filter(|ri| allowed(ri)).all(|ri| got.contains(ri)), "{line:?}: {got:?}");
             lines += 1;
         }
-        assert!(lines > 1000);
+        assert!(lines > 1000 && long > 20, "{lines} lines, {long} long");
     }
 
     #[test]
