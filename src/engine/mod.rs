@@ -19,7 +19,6 @@ use crate::rules::{Category, RuleSet};
 
 pub use assemble::{LineFate, LineReport, line_reports};
 pub use explain::{Decision, LineExplanation, NearMiss, explain};
-pub(crate) use lines::words;
 
 /// A document to clean: its text and, when known, its URL (for site rules).
 #[derive(Debug, Clone, Copy)]
