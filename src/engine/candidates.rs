@@ -1,8 +1,8 @@
 //! Matching: every rule looks at the original lines and proposes byte ranges to remove.
 
-use crate::rules::{Kind, Rule, RuleSet, host_of};
+use crate::rules::{Kind, LONG_LINE_WORDS, Rule, RuleSet, host_of};
 
-use super::lines::{Line, Lines, same_words, words};
+use super::lines::{Line, Lines, same_words};
 
 /// A byte range one rule wants removed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,7 +30,8 @@ pub(crate) fn find(rules: &RuleSet, lines: &Lines<'_>, url: Option<&str>) -> Vec
             let rule = &rules.rules()[ri];
             applies(rule) && lines.meets_here(i, &rule.conditions)
         };
-        rules.matcher.for_each_match(line.text, lines.words(i), rules.rules(), pre, |ri| {
+        let long = lines.words_up_to(i, LONG_LINE_WORDS + 1) > LONG_LINE_WORDS;
+        rules.matcher.for_each_match(line.text, long, rules.rules(), pre, |ri| {
             let rule = &rules.rules()[ri];
             if !lines.meets_neighbours(i, &rule.conditions) {
                 return;
@@ -130,7 +131,9 @@ fn caption_top(rule: &Rule, lines: &Lines<'_>, i: usize) -> usize {
     };
     let Some(caption) = above(i) else { return i };
     let text = lines.lines[caption].text;
-    if words(text) > rule.max_caption_words || rule.regex.as_ref().is_some_and(|re| re.is_match(text)) {
+    if lines.words_up_to(caption, rule.max_caption_words + 1) > rule.max_caption_words
+        || rule.regex.as_ref().is_some_and(|re| re.is_match(text))
+    {
         return i;
     }
     let mut top = caption;
@@ -170,8 +173,11 @@ fn duplicates(rule: &Rule, ri: usize, lines: &Lines<'_>, out: &mut Vec<Candidate
 /// dusk", as alt text glued to its caption leaves them.
 fn doubled(rule: &Rule, ri: usize, lines: &Lines<'_>, out: &mut Vec<Candidate>) {
     for (i, line) in lines.lines.iter().enumerate() {
-        let n = if line.is_blank() { 0 } else { lines.words(i) };
-        if n < 4 || !n.is_multiple_of(2) || !lines.meets_here(i, &rule.conditions) {
+        if line.is_blank() || !lines.meets_here(i, &rule.conditions) {
+            continue;
+        }
+        let n = lines.words_up_to(i, usize::MAX);
+        if n < 4 || !n.is_multiple_of(2) {
             continue;
         }
         let is_doubled =

@@ -76,7 +76,7 @@ pub fn explain<'a>(rules: &RuleSet, doc: Document<'a, '_>) -> Vec<LineExplanatio
             if !text.is_empty() && matches!(report.fate, LineFate::Kept) {
                 rules.matcher.for_each_match(
                     text,
-                    0,
+                    false,
                     rules.rules(),
                     |_| true,
                     |ri| {

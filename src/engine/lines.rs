@@ -31,8 +31,9 @@ pub(crate) struct Lines<'a> {
     rank: Vec<u32>,
     nonblank: usize,
     last_body: OnceCell<Option<usize>>,
-    /// Word count per line, `u32::MAX` until counted.
-    words: Vec<Cell<u32>>,
+    /// Per line: words counted so far, and whether that is all of them (counting stops at the
+    /// largest number a condition asked about).
+    words: Vec<Cell<(u32, bool)>>,
 }
 
 impl<'a> Lines<'a> {
@@ -55,7 +56,7 @@ impl<'a> Lines<'a> {
             lines.push(Line { start, end, text, text_start });
             start = end;
         }
-        let words = vec![Cell::new(u32::MAX); lines.len()];
+        let words = vec![Cell::new((0, false)); lines.len()];
         Lines { input, lines, rank, nonblank: nonblank as usize, last_body: OnceCell::new(), words }
     }
 
@@ -74,17 +75,22 @@ impl<'a> Lines<'a> {
         *self.last_body.get_or_init(|| {
             (0..self.lines.len())
                 .rev()
-                .find(|&i| ends_sentence(self.lines[i].text) && self.words(i) >= BODY_WORDS)
+                .find(|&i| ends_sentence(self.lines[i].text) && self.words_up_to(i, BODY_WORDS) >= BODY_WORDS)
         })
     }
 
-    /// The number of words on line `i`, counted once.
-    pub fn words(&self, i: usize) -> usize {
+    /// The number of words on line `i`, or `cap` if it has more; each line is scanned at most
+    /// once, and only as far as the largest cap asked for.
+    pub fn words_up_to(&self, i: usize, cap: usize) -> usize {
         let cell = &self.words[i];
-        if cell.get() == u32::MAX {
-            cell.set(words(self.lines[i].text).min(u32::MAX as usize - 1) as u32);
+        let (n, all) = cell.get();
+        if all || n as usize >= cap {
+            return (n as usize).min(cap);
         }
-        cell.get() as usize
+        let cap = cap.min(u32::MAX as usize);
+        let (n, all) = count_words(self.lines[i].text, cap);
+        cell.set((n as u32, all));
+        n
     }
 
     /// Whether line `i` meets every condition in `c`.
@@ -96,7 +102,8 @@ impl<'a> Lines<'a> {
     pub fn meets_here(&self, i: usize, c: &Conditions) -> bool {
         let text = self.lines[i].text;
         if c.min_words.is_some() || c.max_words.is_some() {
-            let n = self.words(i);
+            let cap = c.min_words.unwrap_or(0).max(c.max_words.map_or(0, |m| m + 1));
+            let n = self.words_up_to(i, cap);
             if c.min_words.is_some_and(|m| n < m) || c.max_words.is_some_and(|m| n > m) {
                 return false;
             }
@@ -122,7 +129,7 @@ impl<'a> Lines<'a> {
     pub fn failures(&self, i: usize, c: &Conditions) -> Vec<String> {
         let mut out = Vec::new();
         let text = self.lines[i].text;
-        let n = self.words(i);
+        let n = self.words_up_to(i, usize::MAX);
         if let Some(m) = c.min_words.filter(|&m| n < m) {
             out.push(format!("min_words = {m} (the line has {n} words)"));
         }
@@ -175,31 +182,60 @@ impl<'a> Lines<'a> {
     }
 }
 
-/// Number of whitespace-separated words (as `split_whitespace` counts them), by a byte scan.
-pub(crate) fn words(text: &str) -> usize {
+/// The number of words in `text` (as `split_whitespace` counts them) counted up to `cap`, and
+/// whether that is all of them. Eight
+/// ASCII bytes at a time where it can (news text is mostly ASCII), a character at a time
+/// elsewhere.
+fn count_words(text: &str, cap: usize) -> (usize, bool) {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const fn splat(b: u8) -> u64 {
+        u64::from_ne_bytes([b; 8])
+    }
     let bytes = text.as_bytes();
     let mut count = 0;
-    let mut in_word = false;
+    // Whether the byte before `i` is whitespace (the start of the text counts as such).
+    let mut after_space = true;
     let mut i = 0;
     while i < bytes.len() {
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+            if x & HIGH == 0 {
+                // Per byte, the high bit: byte == ' ', or '\t' <= byte <= '\r'.
+                let y = x ^ splat(b' ');
+                let is_blank = !(((y & !HIGH) + !HIGH) | y) & HIGH;
+                let in_range = (x + splat(0x80 - 0x09)) & !(x + splat(0x80 - 0x0e)) & HIGH;
+                let space = is_blank | in_range;
+                let before = (space << 8) | if after_space { 0x80 } else { 0 };
+                count += (!space & before & HIGH).count_ones() as usize;
+                if count > cap {
+                    return (cap, false);
+                }
+                after_space = space >> 63 != 0;
+                i += 8;
+                continue;
+            }
+        }
         let b = bytes[i];
         let space_len = if b < 0x80 {
-            usize::from(b.is_ascii_whitespace() || b == 0x0b)
+            usize::from(matches!(b, b' ' | 0x09..=0x0d))
         } else {
             unicode_space_len(&bytes[i..])
         };
         if space_len > 0 {
-            in_word = false;
+            after_space = true;
             i += space_len;
-        } else {
-            if !in_word {
-                count += 1;
-                in_word = true;
-            }
-            i += 1;
+            continue;
         }
+        if after_space {
+            if count == cap {
+                return (cap, false);
+            }
+            count += 1;
+            after_space = false;
+        }
+        i += 1;
     }
-    count
+    (count, true)
 }
 
 /// The length of the Unicode `White_Space` character starting `bytes` (non-ASCII), or 0.
@@ -241,7 +277,30 @@ mod tests {
     #[test]
     fn word_count_matches_split_whitespace() {
         for t in ["", "a", " a  b\tc ", "x\u{a0}y\u{2003}z\u{3000}w", "é è\u{85}ü", "a\u{0b}b\u{0c}c"] {
-            assert_eq!(words(t), t.split_whitespace().count(), "{t:?}");
+            let n = t.split_whitespace().count();
+            assert_eq!(count_words(t, usize::MAX).0, n, "{t:?}");
+            for cap in 0..=n + 1 {
+                assert_eq!(count_words(t, cap), (n.min(cap), n <= cap), "{t:?} up to {cap}");
+            }
+        }
+    }
+
+    #[test]
+    fn word_count_matches_split_whitespace_on_mixed_text() {
+        let pieces = [
+            "a", "word", " ", "  ", "\t", "\n", "\u{0b}", "\r", "\u{a0}", "\u{2003}", "\u{3000}", "\u{1680}",
+            "“", "é", "\u{202f}", "\u{205f}", "x\u{85}y", "–",
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        for _ in 0..20_000 {
+            let mut t = String::new();
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            for k in 0..(seed >> 59) as usize * 2 {
+                t.push_str(pieces[((seed >> (k % 50)) as usize + k * 7) % pieces.len()]);
+            }
+            let n = t.split_whitespace().count();
+            assert_eq!(count_words(&t, usize::MAX).0, n, "{t:?}");
+            assert_eq!(count_words(&t, n / 2), (n / 2, n <= n / 2), "{t:?}");
         }
     }
 
