@@ -1,11 +1,12 @@
 //! The line prefilter: which rules can match a line, decided with as little work per line as
 //! possible, since most lines match no rule.
 //!
-//! - Rules anchored at the start of the line (most of them) are indexed by the bytes their
-//!   matches can start with: a line is only tried against the rules its first byte allows, and
-//!   each of those regexes gives up within a few bytes when the line is not junk.
-//! - The other rules are gated by the literals their matches must start or end with, found in
-//!   one Aho-Corasick pass over the line; a rule without a usable literal always runs (such
+//! - Rules anchored at the start of the line (most of them) whose matches start with a few
+//!   literals are looked up by the line's first bytes; the other anchored rules are indexed by
+//!   the bytes their matches can start with. Either way a line is only tried against the rules
+//!   its head allows, and each of those regexes gives up within a few bytes when it is not junk.
+//! - The other rules are gated by the literals their matches must start or end with (cut to a
+//!   few bytes, for a small automaton), found in one Aho-Corasick pass over the line; a rule without a usable literal always runs (such
 //!   rules are nearly all end-anchored, which the regex engine searches backwards from the end).
 //! - Lines with more than [`LONG_LINE_WORDS`] words (most of a corpus's bytes) skip the rules
 //!   whose word limit excludes them, with their own smaller literal automaton; a line longer
@@ -53,7 +54,10 @@ pub(crate) struct LineMatcher {
     /// Per rule index: its pattern with word boundaries dropped, to try before its own regex
     /// (only for rules that have a word boundary).
     wide: Vec<Option<meta::Regex>>,
-    /// Per first byte of a line: the anchored checks (indices into `checks`) it allows.
+    /// Anchored checks whose matches start with a literal: `(key, literal, check)` sorted by
+    /// the key, the literal's first [`MIN_LITERAL`] bytes.
+    starts: Vec<(u32, Vec<u8>, u32)>,
+    /// Per first byte of a line: the other anchored checks (indices into `checks`) it allows.
     by_first: Vec<Vec<u32>>,
     /// The same for long lines: only the checks that can match one.
     by_first_long: Vec<Vec<u32>>,
@@ -132,6 +136,7 @@ impl LineMatcher {
         let mut m = LineMatcher {
             checks: Vec::new(),
             wide: Vec::new(),
+            starts: Vec::new(),
             by_first: vec![Vec::new(); 256],
             by_first_long: vec![Vec::new(); 256],
             literals: None,
@@ -167,7 +172,13 @@ impl LineMatcher {
             for (branch, (stripped, _)) in branches.iter().zip(&stripped) {
                 {
                     let ci = m.checks.len() as u32;
-                    let gate = literal_gate(&fold_ascii_case(stripped));
+                    let folded = fold_ascii_case(stripped);
+                    let anchored = branch.properties().look_set_prefix().contains(Look::Start);
+                    // An anchored pattern whose matches start with one of a few literals is
+                    // gated by comparing the line's first bytes: cheaper than putting them in
+                    // the automaton, which finds them anywhere in the line.
+                    let starts = if anchored { start_literals(&folded) } else { None };
+                    let gate = if starts.is_some() { Gate::None } else { literal_gate(&folded) };
                     let lits = match gate {
                         Gate::Literals(lits) => Some(lits),
                         Gate::Bytes(lits) => {
@@ -177,7 +188,6 @@ impl LineMatcher {
                         Gate::None => None,
                     };
                     let props = branch.properties();
-                    let anchored = props.look_set_prefix().contains(Look::Start);
                     let max_len = match props.maximum_len() {
                         Some(n) if anchored && props.look_set_suffix().contains(Look::End) => n,
                         _ => usize::MAX,
@@ -193,7 +203,9 @@ impl LineMatcher {
                         anchored,
                         max_len,
                     };
-                    if check.anchored {
+                    if let Some(starts) = starts {
+                        m.starts.extend(starts.into_iter().map(|lit| (start_key(&lit), lit, ci)));
+                    } else if check.anchored {
                         let (first, nullable) = first_bytes(branch);
                         for (b, allowed) in first.iter().enumerate() {
                             if nullable || *allowed {
@@ -217,6 +229,7 @@ impl LineMatcher {
                 }
             }
         }
+        m.starts.sort();
         m.literals = LiteralGate::new(literals)?;
         m.long_literals = LiteralGate::new(long_literals)?;
         Ok(m)
@@ -279,6 +292,15 @@ impl LineMatcher {
                 let check = &self.checks[ci as usize];
                 !check.gated || bit(lit_hit, ci as usize) || (check.byte_gated && bytes_found(ci))
             };
+            if let Some(head) = line.as_bytes().get(..MIN_LITERAL) {
+                let key = start_key(head);
+                let from = self.starts.partition_point(|s| s.0 < key);
+                for (_, lit, ci) in self.starts[from..].iter().take_while(|s| s.0 == key) {
+                    if line.as_bytes().get(..lit.len()).is_some_and(|h| h.eq_ignore_ascii_case(lit)) {
+                        try_check(*ci, done);
+                    }
+                }
+            }
             let first = line.as_bytes().first().copied().unwrap_or(0);
             for &ci in &by_first[first as usize] {
                 if passes_gate(ci, lit_hit) {
@@ -328,6 +350,24 @@ fn top_alternatives(hir: &Hir) -> Vec<Hir> {
         HirKind::Capture(cap) => top_alternatives(&cap.sub),
         _ => vec![hir.clone()],
     }
+}
+
+/// The index key of a start literal or of a line's head: its first [`MIN_LITERAL`] bytes in
+/// ASCII lower case.
+fn start_key(bytes: &[u8]) -> u32 {
+    bytes[..MIN_LITERAL].iter().fold(0, |k, b| (k << 8) | u32::from(b.to_ascii_lowercase()))
+}
+
+/// The literals every match of an anchored (case-folded) pattern starts with, if there are a
+/// few of at least [`MIN_LITERAL`] bytes.
+fn start_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    let mut ex = Extractor::new();
+    ex.kind(ExtractKind::Prefix).limit_class(8).limit_repeat(4).limit_literal_len(24).limit_total(64);
+    let seq = ex.extract(hir);
+    let lits = seq.literals()?;
+    let keep = |l: &[u8]| l[..l.len().min(KEEP_LITERAL)].to_ascii_lowercase();
+    let found = minimal(lits.iter().map(|l| keep(l.as_bytes())).collect());
+    (!found.is_empty() && found.iter().all(|l| l.len() >= MIN_LITERAL)).then_some(found)
 }
 
 /// The distinct literals of `lits`, without those that contain another one (a line holding
@@ -593,6 +633,16 @@ mod tests {
             lines += 1;
         }
         assert!(lines > 1000 && long > 20, "{lines} lines, {long} long");
+    }
+
+    #[test]
+    fn start_literals_only_for_a_few_long_enough_heads() {
+        let lits = |v: &[&str]| v.iter().map(|s| s.as_bytes().to_vec()).collect::<Vec<_>>();
+        assert_eq!(start_literals(&parse(r"^(?:Read more|See also):")), Some(lits(&["read m", "see al"])));
+        assert_eq!(start_literals(&parse(r"^By \w+")), Some(lits(&["by "])));
+        assert_eq!(start_literals(&parse(r"^B\w+")), None);
+        assert_eq!(start_literals(&parse(r"^\w+ said")), None);
+        assert_eq!(start_key(b"ReAd"), start_key(b"rea"));
     }
 
     #[test]
