@@ -169,6 +169,32 @@ fn output_equal_to_input_is_refused() {
 }
 
 #[test]
+fn output_reaching_an_input_by_another_path_is_refused() {
+    let dir = dir_with(&[("docs/a.txt", DIRTY)]);
+    let docs = dir.path().join("docs");
+    std::os::unix::fs::symlink(&docs, dir.path().join("alias")).unwrap();
+    // A file input and an output directory that mirrors it onto itself through a link.
+    deboil()
+        .arg("clean")
+        .arg(docs.join("a.txt"))
+        .arg(dir.path().join("docs/../docs/a.txt"))
+        .arg("-o")
+        .arg(dir.path().join("alias"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("refusing to overwrite"));
+    deboil()
+        .arg("clean")
+        .arg(docs.join("a.txt"))
+        .arg("-o")
+        .arg(dir.path().join("alias/a.txt"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("refusing to overwrite"));
+    assert_eq!(fs::read_to_string(docs.join("a.txt")).unwrap(), DIRTY);
+}
+
+#[test]
 fn several_text_inputs_need_an_output_directory() {
     let dir = dir_with(&[("a.txt", DIRTY), ("b.txt", DIRTY)]);
     deboil().arg("clean").arg(dir.path()).assert().code(2).stderr(predicate::str::contains("give -o DIR"));

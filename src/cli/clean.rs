@@ -255,12 +255,7 @@ fn create(target: &Path) -> Result<AtomicFile> {
 
 /// Refuses to write an output over one of the inputs.
 fn refuse_overwrite(input: &Path, target: &Path) -> Result<()> {
-    if input.as_os_str() == "-" {
-        return Ok(());
-    }
-    if let (Ok(a), Some(b)) = (input.canonicalize(), canonical_target(target))
-        && a == b
-    {
+    if input.as_os_str() != "-" && same_file(input, target) {
         bail!(
             "output {} is the same file as input {}: refusing to overwrite it (use --in-place to replace inputs)",
             target.display(),
@@ -268,6 +263,22 @@ fn refuse_overwrite(input: &Path, target: &Path) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Whether two paths name one existing file (through links too): the same device and inode,
+/// two `stat` calls however deep the paths are.
+#[cfg(unix)]
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(a: &Path, b: &Path) -> bool {
+    matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if a == b)
 }
 
 fn canonical_target(target: &Path) -> Option<PathBuf> {
