@@ -29,6 +29,20 @@ fn invalid_regex_names_file_line_rule_and_error() {
 }
 
 #[test]
+fn bad_regex_in_a_pattern_list_points_at_that_pattern() {
+    let toml = "[[rule]]\nid = \"two\"\ncategory = \"ad\"\nkind = \"line\"\ndescription = \"d\"\npatterns = [\n  '^Advert$',\n  '^(Promo',\n]\n";
+    let msg = rule_error(toml);
+    assert!(msg.starts_with("test.toml:8:3: rule \"two\": invalid regex"), "{msg}");
+    // Each pattern is fine alone but together they are too large: the rule is named.
+    let big = "\\w{15}";
+    let toml = format!(
+        "[[rule]]\nid = \"sum\"\ncategory = \"ad\"\nkind = \"line\"\ndescription = \"d\"\npatterns = ['{big}', '{big}x', '{big}y', '{big}z']\n"
+    );
+    let msg = rule_error(&toml);
+    assert!(msg.starts_with("test.toml:1:1: rule \"sum\": regex too large"), "{msg}");
+}
+
+#[test]
 fn huge_regex_is_refused_not_compiled() {
     let toml = "[[rule]]\nid = \"huge\"\ncategory = \"ad\"\nkind = \"line\"\ndescription = \"d\"\npattern = '(?:\\w{50}){50}'\n";
     let msg = rule_error(toml);

@@ -1,5 +1,7 @@
 //! Validation: raw serde rules → compiled [`Rule`]s, with every error located in the file.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -24,7 +26,7 @@ pub(crate) fn compile_file(name: &str, text: &str) -> Result<Vec<Rule>, RuleErro
         }
     })?;
     let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
-    let file = SourceFile { name, text, line_starts };
+    let file = SourceFile { name, text, line_starts, compiled: RefCell::default() };
     raw.rule.into_iter().map(|r| file.compile_rule(r)).collect()
 }
 
@@ -34,6 +36,9 @@ struct SourceFile<'a> {
     /// Byte offset of each line's start, so that locating a span does not rescan the file
     /// (a file with many examples would otherwise load in quadratic time).
     line_starts: Vec<usize>,
+    /// Regexes compiled so far, by pattern and case flag: rules of a file often share one (a
+    /// section's `pattern` is another's `next`), and a clone shares the compiled program.
+    compiled: RefCell<HashMap<(String, bool), Regex>>,
 }
 
 impl SourceFile<'_> {
@@ -58,7 +63,17 @@ impl SourceFile<'_> {
     }
 
     fn regex(&self, rule: &str, pattern: &Spanned<String>, ci: bool) -> Result<Regex, RuleError> {
-        compile_regex(pattern.get_ref(), ci).map_err(|m| self.invalid(rule, pattern.span(), m))
+        self.compile(pattern.get_ref(), ci).map_err(|m| self.invalid(rule, pattern.span(), m))
+    }
+
+    fn compile(&self, pattern: &str, ci: bool) -> Result<Regex, String> {
+        let key = (pattern.to_string(), ci);
+        if let Some(re) = self.compiled.borrow().get(&key) {
+            return Ok(re.clone());
+        }
+        let re = compile_regex(pattern, ci)?;
+        self.compiled.borrow_mut().insert(key, re.clone());
+        Ok(re)
     }
 
     fn compile_rule(&self, spanned: Spanned<RawRule>) -> Result<Rule, RuleError> {
@@ -102,9 +117,6 @@ impl SourceFile<'_> {
         if raw.pattern.is_some() && raw.patterns.is_some() {
             return Err(self.invalid(&id, span, "give either `pattern` or `patterns`, not both"));
         }
-        for p in &sources {
-            self.regex(&id, p, ci)?;
-        }
         let patterns: Vec<String> = sources.iter().map(|p| p.get_ref().clone()).collect();
         let regex = match patterns.len() {
             0 if kind.is_structural() => None,
@@ -115,9 +127,19 @@ impl SourceFile<'_> {
                     format!("a `{kind}` rule needs `pattern` or `patterns`"),
                 ));
             }
+            1 => Some(self.regex(&id, &sources[0], ci)?),
             _ => {
                 let joined = patterns.iter().map(|p| format!("(?:{p})")).collect::<Vec<_>>().join("|");
-                Some(compile_regex(&joined, ci).map_err(|m| self.invalid(&id, span.clone(), m))?)
+                match self.compile(&joined, ci) {
+                    Ok(re) => Some(re),
+                    Err(m) => {
+                        // Point at the pattern at fault when there is one.
+                        for p in &sources {
+                            self.regex(&id, p, ci)?;
+                        }
+                        return Err(self.invalid(&id, span, m));
+                    }
+                }
             }
         };
 

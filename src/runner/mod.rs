@@ -62,7 +62,7 @@ impl Default for Options {
             fields: Fields::default(),
             annotate: None,
             on_error: OnError::Fail,
-            batch_bytes: 4 << 20,
+            batch_bytes: 1 << 20,
             min_chars: None,
             max_removed: Some(DEFAULT_MAX_REMOVED),
             text_url: None,
@@ -261,7 +261,8 @@ impl<'r> Runner<'r> {
         if start < batch.buf.len() {
             lines.push((start, batch.buf.len()));
         }
-        const CHUNK: usize = 64;
+        // Small chunks keep both threads busy to the end of a batch (records vary in size).
+        const CHUNK: usize = 16;
         self.pool.install(|| {
             lines
                 .par_chunks(CHUNK)
