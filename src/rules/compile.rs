@@ -127,7 +127,7 @@ impl SourceFile<'_> {
                     format!("a `{kind}` rule needs `pattern` or `patterns`"),
                 ));
             }
-            1 => Some(self.regex(&id, &sources[0], ci)?),
+            1 => Some(self.regex(&id, sources[0], ci)?),
             _ => {
                 let joined = patterns.iter().map(|p| format!("(?:{p})")).collect::<Vec<_>>().join("|");
                 match self.compile(&joined, ci) {
