@@ -1,5 +1,8 @@
 //! Matching: every rule looks at the original lines and proposes byte ranges to remove.
 
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+
 use crate::rules::{Kind, LONG_LINE_WORDS, Rule, RuleSet, host_of};
 
 use super::lines::{Line, Lines, same_words};
@@ -148,14 +151,26 @@ fn caption_top(rule: &Rule, lines: &Lines<'_>, i: usize) -> usize {
 
 fn duplicates(rule: &Rule, ri: usize, lines: &Lines<'_>, out: &mut Vec<Candidate>) {
     let mut prev: Option<&str> = None;
-    // With `scope = "document"`: every earlier line, by its words.
-    let mut earlier: std::collections::HashSet<Vec<&str>> = std::collections::HashSet::new();
+    // With `scope = "document"`: the earlier lines by a hash of their words (confirmed word by
+    // word). Lines outside the rule's word limits are left out: a copy has as many words.
+    let mut earlier: HashMap<u64, Vec<usize>> = HashMap::new();
+    let c = &rule.conditions;
+    let cap = c.min_words.unwrap_or(0).max(c.max_words.map_or(0, |m| m + 1));
     for (i, line) in lines.lines.iter().enumerate() {
         if line.is_blank() {
             continue;
         }
         let repeated = if rule.whole_document {
-            !earlier.insert(line.text.split_whitespace().collect())
+            let n = lines.words_up_to(i, cap);
+            if c.min_words.is_some_and(|m| n < m) || c.max_words.is_some_and(|m| n > m) {
+                continue;
+            }
+            let copies = earlier.entry(words_hash(line.text)).or_default();
+            let seen = copies.iter().any(|&j| same_words(lines.lines[j].text, line.text));
+            if !seen {
+                copies.push(i);
+            }
+            seen
         } else {
             prev.is_some_and(|p| same_words(p, line.text))
         };
@@ -167,6 +182,15 @@ fn duplicates(rule: &Rule, ri: usize, lines: &Lines<'_>, out: &mut Vec<Candidate
         }
         prev = Some(line.text);
     }
+}
+
+/// A hash of a line's words, whatever whitespace separates them.
+fn words_hash(text: &str) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    for w in text.split_whitespace() {
+        w.hash(&mut h);
+    }
+    h.finish()
 }
 
 /// Lines that are one phrase of at least two words written twice: "Harbor at dusk Harbor at
