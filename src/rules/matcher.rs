@@ -67,8 +67,8 @@ pub(crate) struct LineMatcher {
     /// lines that hold most of a corpus's bytes.
     long_literals: Option<LiteralGate>,
     /// Checks gated by a few short literals without letters (`/`, `@`, `|`), each searched
-    /// with memchr's substring search.
-    byte_gates: Vec<(u32, Vec<Vec<u8>>)>,
+    /// with a memchr substring finder built once.
+    byte_gates: Vec<(u32, Vec<memchr::memmem::Finder<'static>>)>,
     /// Unanchored checks without a usable literal.
     always: Vec<u32>,
 }
@@ -182,7 +182,9 @@ impl LineMatcher {
                     let lits = match gate {
                         Gate::Literals(lits) => Some(lits),
                         Gate::Bytes(lits) => {
-                            m.byte_gates.push((m.checks.len() as u32, lits));
+                            let finders =
+                                lits.iter().map(|l| memchr::memmem::Finder::new(l).into_owned()).collect();
+                            m.byte_gates.push((m.checks.len() as u32, finders));
                             None
                         }
                         Gate::None => None,
@@ -284,9 +286,10 @@ impl LineMatcher {
                 gate.mark(line, lit_hit);
             }
             let bytes_found = |ci: u32| {
-                self.byte_gates.iter().find(|(c, _)| *c == ci).is_some_and(|(_, lits)| {
-                    lits.iter().any(|l| memchr::memmem::find(line.as_bytes(), l).is_some())
-                })
+                self.byte_gates
+                    .iter()
+                    .find(|(c, _)| *c == ci)
+                    .is_some_and(|(_, lits)| lits.iter().any(|f| f.find(line.as_bytes()).is_some()))
             };
             let passes_gate = |ci: u32, lit_hit: &[u64]| {
                 let check = &self.checks[ci as usize];
