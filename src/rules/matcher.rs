@@ -6,8 +6,9 @@
 //!   the bytes their matches can start with. Either way a line is only tried against the rules
 //!   its head allows, and each of those regexes gives up within a few bytes when it is not junk.
 //! - The other rules are gated by the literals their matches must start or end with (cut to a
-//!   few bytes, for a small automaton), found in one Aho-Corasick pass over the line; a rule without a usable literal always runs (such
-//!   rules are nearly all end-anchored, which the regex engine searches backwards from the end).
+//!   few bytes, for a small automaton), found in one Aho-Corasick pass over the line; a rule
+//!   without a usable literal always runs (such rules are nearly all end-anchored, which the
+//!   regex engine searches backwards from the end).
 //! - Lines with more than [`LONG_LINE_WORDS`] words (most of a corpus's bytes) skip the rules
 //!   whose word limit excludes them, with their own smaller literal automaton; a line longer
 //!   than the longest match of a pattern anchored at both ends skips it.
