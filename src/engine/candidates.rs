@@ -154,15 +154,12 @@ fn duplicates(rule: &Rule, ri: usize, lines: &Lines<'_>, out: &mut Vec<Candidate
     // With `scope = "document"`: the earlier lines by a hash of their words (confirmed word by
     // word). Lines outside the rule's word limits are left out: a copy has as many words.
     let mut earlier: HashMap<u64, Vec<usize>> = HashMap::new();
-    let c = &rule.conditions;
-    let cap = c.min_words.unwrap_or(0).max(c.max_words.map_or(0, |m| m + 1));
     for (i, line) in lines.lines.iter().enumerate() {
         if line.is_blank() {
             continue;
         }
         let repeated = if rule.whole_document {
-            let n = lines.words_up_to(i, cap);
-            if c.min_words.is_some_and(|m| n < m) || c.max_words.is_some_and(|m| n > m) {
+            if !lines.meets_word_limits(i, &rule.conditions) {
                 continue;
             }
             let copies = earlier.entry(words_hash(line.text)).or_default();

@@ -98,15 +98,22 @@ impl<'a> Lines<'a> {
         self.meets_here(i, c) && self.meets_neighbours(i, c)
     }
 
+    /// Whether line `i` has as many words as `min_words` and `max_words` allow (counting only
+    /// as far as they ask).
+    pub fn meets_word_limits(&self, i: usize, c: &Conditions) -> bool {
+        if c.min_words.is_none() && c.max_words.is_none() {
+            return true;
+        }
+        let cap = c.min_words.unwrap_or(0).max(c.max_words.map_or(0, |m| m + 1));
+        let n = self.words_up_to(i, cap);
+        !(c.min_words.is_some_and(|m| n < m) || c.max_words.is_some_and(|m| n > m))
+    }
+
     /// Whether line `i` meets the conditions on itself and its position (cheap: no regex).
     pub fn meets_here(&self, i: usize, c: &Conditions) -> bool {
         let text = self.lines[i].text;
-        if c.min_words.is_some() || c.max_words.is_some() {
-            let cap = c.min_words.unwrap_or(0).max(c.max_words.map_or(0, |m| m + 1));
-            let n = self.words_up_to(i, cap);
-            if c.min_words.is_some_and(|m| n < m) || c.max_words.is_some_and(|m| n > m) {
-                return false;
-            }
+        if !self.meets_word_limits(i, c) {
+            return false;
         }
         // A character is one to four bytes: the byte length bounds the count both ways.
         if c.max_chars.is_some_and(|m| text.len() > m && (text.len() > 4 * m || text.chars().count() > m)) {

@@ -20,7 +20,7 @@
 
 use aho_corasick::{AhoCorasick, MatchKind as AcMatchKind};
 use regex_automata::meta;
-use regex_syntax::hir::literal::{ExtractKind, Extractor};
+use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
 use regex_syntax::hir::{Capture, Class, Hir, HirKind, Look, Repetition};
 
 /// Lines with more words than this skip the rules limited to fewer words.
@@ -365,13 +365,30 @@ fn start_key(bytes: &[u8]) -> u32 {
 /// The literals every match of an anchored (case-folded) pattern starts with, if there are a
 /// few of at least [`MIN_LITERAL`] bytes.
 fn start_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    let found = cut_literals(&extract(ExtractKind::Prefix, 64, hir), true)?;
+    found.iter().all(|l| l.len() >= MIN_LITERAL).then_some(found)
+}
+
+/// The literal sequence of `hir` of the given kind, within the prefilter's limits.
+fn extract(kind: ExtractKind, limit_total: usize, hir: &Hir) -> Seq {
     let mut ex = Extractor::new();
-    ex.kind(ExtractKind::Prefix).limit_class(8).limit_repeat(4).limit_literal_len(24).limit_total(64);
-    let seq = ex.extract(hir);
+    ex.kind(kind).limit_class(8).limit_repeat(4).limit_literal_len(24).limit_total(limit_total);
+    ex.extract(hir)
+}
+
+/// A finite, non-empty sequence's literals lowercased, cut to their first (for a prefix) or
+/// last (for a suffix) [`KEEP_LITERAL`] bytes (a match holds the whole literal, so it holds
+/// the cut) and made [`minimal`]; `None` when the sequence is infinite or has an empty literal.
+fn cut_literals(seq: &Seq, is_prefix: bool) -> Option<Vec<Vec<u8>>> {
     let lits = seq.literals()?;
-    let keep = |l: &[u8]| l[..l.len().min(KEEP_LITERAL)].to_ascii_lowercase();
-    let found = minimal(lits.iter().map(|l| keep(l.as_bytes())).collect());
-    (!found.is_empty() && found.iter().all(|l| l.len() >= MIN_LITERAL)).then_some(found)
+    if lits.is_empty() || lits.iter().any(|l| l.as_bytes().is_empty()) {
+        return None;
+    }
+    let cut = |l: &[u8]| {
+        let n = l.len().min(KEEP_LITERAL);
+        if is_prefix { l[..n].to_ascii_lowercase() } else { l[l.len() - n..].to_ascii_lowercase() }
+    };
+    Some(minimal(lits.iter().map(|l| cut(l.as_bytes())).collect()))
 }
 
 /// The distinct literals of `lits`, without those that contain another one (a line holding
@@ -404,11 +421,7 @@ enum Gate {
 /// The best gate for a (case-folded) pattern: literals every match must start or end with,
 /// or that an exact piece of its top-level concatenation matches.
 fn literal_gate(hir: &Hir) -> Gate {
-    let extract = |kind: ExtractKind, hir: &Hir| {
-        let mut ex = Extractor::new();
-        ex.kind(kind).limit_class(8).limit_repeat(4).limit_literal_len(24).limit_total(128);
-        ex.extract(hir)
-    };
+    let extract = |kind: ExtractKind, hir: &Hir| extract(kind, 128, hir);
     let mut seqs =
         vec![(true, extract(ExtractKind::Prefix, hir)), (false, extract(ExtractKind::Suffix, hir))];
     let mut inner = hir;
@@ -428,17 +441,7 @@ fn literal_gate(hir: &Hir) -> Gate {
     let mut long: Option<Vec<Vec<u8>>> = None;
     let mut short: Option<Vec<Vec<u8>>> = None;
     for (is_prefix, seq) in seqs {
-        let Some(lits) = seq.literals() else { continue };
-        if lits.is_empty() || lits.iter().any(|l| l.as_bytes().is_empty()) {
-            continue;
-        }
-        // A match holds the whole literal, so it holds the literal's first (for a prefix) or
-        // last (for a suffix) KEEP_LITERAL bytes.
-        let keep = |l: &[u8]| {
-            let n = l.len().min(KEEP_LITERAL);
-            if is_prefix { l[..n].to_vec() } else { l[l.len() - n..].to_vec() }
-        };
-        let found = minimal(lits.iter().map(|l| keep(&l.as_bytes().to_ascii_lowercase())).collect());
+        let Some(found) = cut_literals(&seq, is_prefix) else { continue };
         if shortest(&found) >= MIN_LITERAL {
             if long.as_ref().is_none_or(|b| better(&found, b)) {
                 long = Some(found);
