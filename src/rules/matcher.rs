@@ -9,6 +9,9 @@
 //!   few bytes, for a small automaton), found in one Aho-Corasick pass over the line; a rule
 //!   without a usable literal always runs (such rules are nearly all end-anchored, which the
 //!   regex engine searches backwards from the end).
+//! - Before any regex runs, the line must hold a byte of each of the few rare byte sets its
+//!   pattern needs (a `/`, a `|`, a digit: see `needs`), tested on a set of the line's bytes
+//!   built once per line.
 //! - Lines with more than [`LONG_LINE_WORDS`] words (most of a corpus's bytes) skip the rules
 //!   whose word limit excludes them, with their own smaller literal automaton; a line longer
 //!   than the longest match of a pattern anchored at both ends skips it.
@@ -22,6 +25,8 @@ use aho_corasick::{AhoCorasick, MatchKind as AcMatchKind};
 use regex_automata::meta;
 use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
 use regex_syntax::hir::{Capture, Class, Hir, HirKind, Look, Repetition};
+
+use super::needs::{ByteSet, Needs};
 
 /// Lines with more words than this skip the rules limited to fewer words.
 pub const LONG_LINE_WORDS: usize = 30;
@@ -46,6 +51,8 @@ struct Check {
     anchored: bool,
     /// Anchored at both ends with a bounded match: the longest line (in bytes) it can match.
     max_len: usize,
+    /// Bytes the line must contain.
+    needs: Needs,
 }
 
 /// Prefilter over every rule that has a pattern.
@@ -205,16 +212,17 @@ impl LineMatcher {
                         byte_gated: m.byte_gates.last().is_some_and(|g| g.0 == ci),
                         anchored,
                         max_len,
+                        needs: Needs::of(stripped),
                     };
                     if let Some(starts) = starts {
                         m.starts.extend(starts.into_iter().map(|lit| (start_key(&lit), lit, ci)));
                     } else if check.anchored {
                         let (first, nullable) = first_bytes(branch);
-                        for (b, allowed) in first.iter().enumerate() {
-                            if nullable || *allowed {
-                                m.by_first[b].push(ci);
+                        for b in 0..=255u8 {
+                            if nullable || first.contains(b) {
+                                m.by_first[b as usize].push(ci);
                                 if check.long_ok {
-                                    m.by_first_long[b].push(ci);
+                                    m.by_first_long[b as usize].push(ci);
                                 }
                             }
                         }
@@ -259,10 +267,17 @@ impl LineMatcher {
             done.clear();
             done.resize(rules.len().div_ceil(64), 0);
             let bit = |set: &[u64], i: usize| set[i / 64] & (1 << (i % 64)) != 0;
+            // The line's bytes, for the checks' needs: built when first asked for.
+            let mut bytes: Option<ByteSet> = None;
             let mut try_check = |ci: u32, done: &mut Vec<u64>| {
                 let check = &self.checks[ci as usize];
                 let rule = check.rule;
                 if (long && !check.long_ok) || line.len() > check.max_len || bit(done, rule) {
+                    return;
+                }
+                if !check.needs.is_empty()
+                    && !check.needs.met_by(bytes.get_or_insert_with(|| ByteSet::of(line.as_bytes())))
+                {
                     return;
                 }
                 // Whatever the outcome, the rule is decided for this line.
@@ -496,44 +511,31 @@ fn fold_ascii_case(hir: &Hir) -> Hir {
 }
 
 /// The bytes a match of `hir` can start with, and whether it can match the empty string.
-fn first_bytes(hir: &Hir) -> ([bool; 256], bool) {
-    let mut set = [false; 256];
+fn first_bytes(hir: &Hir) -> (ByteSet, bool) {
+    let mut set = ByteSet::default();
     let nullable = add_first(hir, &mut set);
     (set, nullable)
 }
 
 /// Adds the possible first bytes of `hir` to `set`; returns whether `hir` can match empty.
-fn add_first(hir: &Hir, set: &mut [bool; 256]) -> bool {
+fn add_first(hir: &Hir, set: &mut ByteSet) -> bool {
     match hir.kind() {
         HirKind::Empty | HirKind::Look(_) => true,
         HirKind::Literal(lit) => match lit.0.first() {
             Some(&b) => {
-                set[b as usize] = true;
+                set.insert(b);
                 false
             }
             None => true,
         },
         HirKind::Class(Class::Unicode(c)) => {
-            for r in c.ranges() {
-                let (s, e) = (r.start() as u32, r.end() as u32);
-                for b in s.min(0x80)..=e.min(0x7f) {
-                    set[b as usize] = true;
-                }
-                if e >= 0x80 {
-                    let lead = |c: u32| {
-                        char::from_u32(c).map_or(0xf4, |ch| ch.encode_utf8(&mut [0; 4]).as_bytes()[0])
-                    };
-                    for b in lead(s.max(0x80))..=lead(e) {
-                        set[b as usize] = true;
-                    }
-                }
-            }
+            set.add_leads(c);
             false
         }
         HirKind::Class(Class::Bytes(c)) => {
             for r in c.ranges() {
                 for b in r.start()..=r.end() {
-                    set[b as usize] = true;
+                    set.insert(b);
                 }
             }
             false
@@ -596,12 +598,12 @@ mod tests {
         let (set, nullable) = first_bytes(&parse(r"^(?:By|\p{Lu}x|(?i)sign up)"));
         assert!(!nullable);
         for b in [b'B', b'A', b'Z', b's', b'S', 0xc3] {
-            assert!(set[b as usize], "{}", b as char);
+            assert!(set.contains(b), "{}", b as char);
         }
-        assert!(!set[b'b' as usize] && !set[b'1' as usize]);
+        assert!(!set.contains(b'b') && !set.contains(b'1'));
         assert!(first_bytes(&parse(r"^\s*x?")).1);
         let (set, _) = first_bytes(&parse(r"^\s*\(AP"));
-        assert!(set[b'(' as usize] && set[b' ' as usize]);
+        assert!(set.contains(b'(') && set.contains(b' '));
     }
 
     /// The prefilter must report exactly the rules whose own regex matches, on every line of

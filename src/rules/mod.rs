@@ -9,6 +9,7 @@ mod compile;
 mod error;
 pub mod examples;
 mod matcher;
+mod needs;
 mod raw;
 mod sites;
 
