@@ -31,9 +31,9 @@ pub(crate) struct Lines<'a> {
     rank: Vec<u32>,
     nonblank: usize,
     last_body: OnceCell<Option<usize>>,
-    /// Per line: words counted so far, and whether that is all of them (counting stops at the
-    /// largest number a condition asked about).
-    words: Vec<Cell<(u32, bool)>>,
+    /// Per line: how far its words are counted (counting stops past the largest number a
+    /// condition asked about, and goes on from there when asked for more).
+    words: Vec<Cell<WordScan>>,
 }
 
 impl<'a> Lines<'a> {
@@ -56,7 +56,7 @@ impl<'a> Lines<'a> {
             lines.push(Line { start, end, text, text_start });
             start = end;
         }
-        let words = vec![Cell::new((0, false)); lines.len()];
+        let words = vec![Cell::new(WordScan::START); lines.len()];
         Lines { input, lines, rank, nonblank: nonblank as usize, last_body: OnceCell::new(), words }
     }
 
@@ -83,13 +83,9 @@ impl<'a> Lines<'a> {
     /// once, and only as far as the largest cap asked for.
     pub fn words_up_to(&self, i: usize, cap: usize) -> usize {
         let cell = &self.words[i];
-        let (n, all) = cell.get();
-        if all || n as usize >= cap {
-            return (n as usize).min(cap);
-        }
-        let cap = cap.min(u32::MAX as usize);
-        let (n, all) = count_words(self.lines[i].text, cap);
-        cell.set((n as u32, all));
+        let mut scan = cell.get();
+        let n = scan.up_to(self.lines[i].text, cap);
+        cell.set(scan);
         n
     }
 
@@ -189,60 +185,71 @@ impl<'a> Lines<'a> {
     }
 }
 
-/// The number of words in `text` (as `split_whitespace` counts them) counted up to `cap`, and
-/// whether that is all of them. Eight
-/// ASCII bytes at a time where it can (news text is mostly ASCII), a character at a time
-/// elsewhere.
-fn count_words(text: &str, cap: usize) -> (usize, bool) {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    const fn splat(b: u8) -> u64 {
-        u64::from_ne_bytes([b; 8])
+/// How far counting a line's words got: `count` words start before byte `pos`.
+#[derive(Debug, Clone, Copy)]
+struct WordScan {
+    count: u32,
+    pos: u32,
+    /// Whether the byte before `pos` is whitespace (the start of the text counts as such).
+    after_space: bool,
+    /// Whether `pos` is the end of the text.
+    done: bool,
+}
+
+impl WordScan {
+    const START: WordScan = WordScan { count: 0, pos: 0, after_space: true, done: false };
+
+    /// The number of words in `text`, or `cap` if it has more, counting on only if needed.
+    fn up_to(&mut self, text: &str, cap: usize) -> usize {
+        if !self.done && self.count as usize <= cap {
+            self.advance(text, cap);
+        }
+        (self.count as usize).min(cap)
     }
-    let bytes = text.as_bytes();
-    let mut count = 0;
-    // Whether the byte before `i` is whitespace (the start of the text counts as such).
-    let mut after_space = true;
-    let mut i = 0;
-    while i < bytes.len() {
-        if let Some(chunk) = bytes.get(i..i + 8) {
-            let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-            if x & HIGH == 0 {
-                // Per byte, the high bit: byte == ' ', or '\t' <= byte <= '\r'.
-                let y = x ^ splat(b' ');
-                let is_blank = !(((y & !HIGH) + !HIGH) | y) & HIGH;
-                let in_range = (x + splat(0x80 - 0x09)) & !(x + splat(0x80 - 0x0e)) & HIGH;
-                let space = is_blank | in_range;
-                let before = (space << 8) | if after_space { 0x80 } else { 0 };
-                count += (!space & before & HIGH).count_ones() as usize;
-                if count > cap {
-                    return (cap, false);
+
+    /// Counts on in `text` (as `split_whitespace` counts words) until more than `cap` words
+    /// are seen or the text ends. Eight ASCII bytes at a time where it can (news text is
+    /// mostly ASCII), a character at a time elsewhere.
+    fn advance(&mut self, text: &str, cap: usize) {
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        const fn splat(b: u8) -> u64 {
+            u64::from_ne_bytes([b; 8])
+        }
+        let bytes = text.as_bytes();
+        let cap = cap.min(u32::MAX as usize - 8) as u32;
+        let (mut count, mut after_space, mut i) = (self.count, self.after_space, self.pos as usize);
+        while i < bytes.len() && count <= cap {
+            if let Some(chunk) = bytes.get(i..i + 8) {
+                let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+                if x & HIGH == 0 {
+                    // Per byte, the high bit: byte == ' ', or '\t' <= byte <= '\r'.
+                    let y = x ^ splat(b' ');
+                    let is_blank = !(((y & !HIGH) + !HIGH) | y) & HIGH;
+                    let in_range = (x + splat(0x80 - 0x09)) & !(x + splat(0x80 - 0x0e)) & HIGH;
+                    let space = is_blank | in_range;
+                    let before = (space << 8) | if after_space { 0x80 } else { 0 };
+                    count += (!space & before & HIGH).count_ones();
+                    after_space = space >> 63 != 0;
+                    i += 8;
+                    continue;
                 }
-                after_space = space >> 63 != 0;
-                i += 8;
+            }
+            let b = bytes[i];
+            let space_len =
+                if b < 0x80 { usize::from(matches!(b, b' ' | 0x09..=0x0d)) } else { unicode_space_len(&bytes[i..]) };
+            if space_len > 0 {
+                after_space = true;
+                i += space_len;
                 continue;
             }
-        }
-        let b = bytes[i];
-        let space_len = if b < 0x80 {
-            usize::from(matches!(b, b' ' | 0x09..=0x0d))
-        } else {
-            unicode_space_len(&bytes[i..])
-        };
-        if space_len > 0 {
-            after_space = true;
-            i += space_len;
-            continue;
-        }
-        if after_space {
-            if count == cap {
-                return (cap, false);
+            if after_space {
+                count += 1;
+                after_space = false;
             }
-            count += 1;
-            after_space = false;
+            i += 1;
         }
-        i += 1;
+        *self = WordScan { count, pos: i as u32, after_space, done: i >= bytes.len() };
     }
-    (count, true)
 }
 
 /// The length of the Unicode `White_Space` character starting `bytes` (non-ASCII), or 0.
@@ -285,9 +292,14 @@ mod tests {
     fn word_count_matches_split_whitespace() {
         for t in ["", "a", " a  b\tc ", "x\u{a0}y\u{2003}z\u{3000}w", "é è\u{85}ü", "a\u{0b}b\u{0c}c"] {
             let n = t.split_whitespace().count();
-            assert_eq!(count_words(t, usize::MAX).0, n, "{t:?}");
+            assert_eq!(WordScan::START.up_to(t, usize::MAX), n, "{t:?}");
             for cap in 0..=n + 1 {
-                assert_eq!(count_words(t, cap), (n.min(cap), n <= cap), "{t:?} up to {cap}");
+                assert_eq!(WordScan::START.up_to(t, cap), n.min(cap), "{t:?} up to {cap}");
+            }
+            // One scan asked for more and more goes on where it stopped.
+            let mut scan = WordScan::START;
+            for cap in 0..=n + 1 {
+                assert_eq!(scan.up_to(t, cap), n.min(cap), "{t:?} on to {cap}");
             }
         }
     }
@@ -306,8 +318,11 @@ mod tests {
                 t.push_str(pieces[((seed >> (k % 50)) as usize + k * 7) % pieces.len()]);
             }
             let n = t.split_whitespace().count();
-            assert_eq!(count_words(&t, usize::MAX).0, n, "{t:?}");
-            assert_eq!(count_words(&t, n / 2), (n / 2, n <= n / 2), "{t:?}");
+            assert_eq!(WordScan::START.up_to(&t, usize::MAX), n, "{t:?}");
+            let mut scan = WordScan::START;
+            assert_eq!(scan.up_to(&t, n / 3), n / 3, "{t:?}");
+            assert_eq!(scan.up_to(&t, n / 2), n / 2, "{t:?}");
+            assert_eq!(scan.up_to(&t, usize::MAX), n, "{t:?}");
         }
     }
 
