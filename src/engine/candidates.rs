@@ -1,11 +1,13 @@
 //! Matching: every rule looks at the original lines and proposes byte ranges to remove.
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasher, Hasher};
+
+use foldhash::fast::FixedState;
 
 use crate::rules::{Kind, LONG_LINE_WORDS, Rule, RuleSet, host_of};
 
-use super::lines::{Line, Lines, same_words};
+use super::lines::{Line, Lines, same_words, words};
 
 /// A byte range one rule wants removed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,7 +155,7 @@ fn duplicates(rule: &Rule, ri: usize, lines: &Lines<'_>, out: &mut Vec<Candidate
     let mut prev: Option<&str> = None;
     // With `scope = "document"`: the earlier lines by a hash of their words (confirmed word by
     // word). Lines outside the rule's word limits are left out: a copy has as many words.
-    let mut earlier: HashMap<u64, Vec<usize>> = HashMap::new();
+    let mut earlier: HashMap<u64, Vec<usize>, FixedState> = HashMap::default();
     for (i, line) in lines.lines.iter().enumerate() {
         if line.is_blank() {
             continue;
@@ -183,9 +185,10 @@ fn duplicates(rule: &Rule, ri: usize, lines: &Lines<'_>, out: &mut Vec<Candidate
 
 /// A hash of a line's words, whatever whitespace separates them.
 fn words_hash(text: &str) -> u64 {
-    let mut h = std::hash::DefaultHasher::new();
-    for w in text.split_whitespace() {
-        w.hash(&mut h);
+    let mut h = FixedState::default().build_hasher();
+    for w in words(text) {
+        h.write(w);
+        h.write_u8(0xff);
     }
     h.finish()
 }
@@ -201,8 +204,7 @@ fn doubled(rule: &Rule, ri: usize, lines: &Lines<'_>, out: &mut Vec<Candidate>) 
         if n < 4 || !n.is_multiple_of(2) {
             continue;
         }
-        let is_doubled =
-            line.text.split_whitespace().take(n / 2).eq(line.text.split_whitespace().skip(n / 2));
+        let is_doubled = words(line.text).take(n / 2).eq(words(line.text).skip(n / 2));
         if is_doubled
             && rule.regex.as_ref().is_none_or(|re| re.is_match(line.text))
             && lines.meets_neighbours(i, &rule.conditions)

@@ -235,8 +235,11 @@ impl WordScan {
                 }
             }
             let b = bytes[i];
-            let space_len =
-                if b < 0x80 { usize::from(matches!(b, b' ' | 0x09..=0x0d)) } else { unicode_space_len(&bytes[i..]) };
+            let space_len = if b < 0x80 {
+                usize::from(matches!(b, b' ' | 0x09..=0x0d))
+            } else {
+                unicode_space_len(&bytes[i..])
+            };
             if space_len > 0 {
                 after_space = true;
                 i += space_len;
@@ -273,7 +276,31 @@ pub(crate) fn ends_sentence(text: &str) -> bool {
 
 /// Whether two lines are equal once runs of whitespace are folded.
 pub(crate) fn same_words(a: &str, b: &str) -> bool {
-    a == b || a.split_whitespace().eq(b.split_whitespace())
+    a == b || words(a).eq(words(b))
+}
+
+/// The words of `text`, as `split_whitespace` splits them, found byte by byte.
+pub(crate) fn words(text: &str) -> impl Iterator<Item = &[u8]> {
+    let bytes = text.as_bytes();
+    let space_len = |i: usize| match bytes[i] {
+        b' ' | 0x09..=0x0d => 1,
+        b if b < 0x80 => 0,
+        _ => unicode_space_len(&bytes[i..]),
+    };
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            match space_len(i) {
+                0 => break,
+                n => i += n,
+            }
+        }
+        let start = i;
+        while i < bytes.len() && space_len(i) == 0 {
+            i += 1;
+        }
+        (i > start).then(|| &bytes[start..i])
+    })
 }
 
 #[cfg(test)]
@@ -319,6 +346,7 @@ mod tests {
             }
             let n = t.split_whitespace().count();
             assert_eq!(WordScan::START.up_to(&t, usize::MAX), n, "{t:?}");
+            assert!(words(&t).eq(t.split_whitespace().map(str::as_bytes)), "{t:?}");
             let mut scan = WordScan::START;
             assert_eq!(scan.up_to(&t, n / 3), n / 3, "{t:?}");
             assert_eq!(scan.up_to(&t, n / 2), n / 2, "{t:?}");
