@@ -164,7 +164,7 @@ fn duplicates(rule: &Rule, ri: usize, lines: &Lines<'_>, out: &mut Vec<Candidate
             if !lines.meets_word_limits(i, &rule.conditions) {
                 continue;
             }
-            let copies = earlier.entry(words_hash(line.text)).or_default();
+            let copies = earlier.entry(words_hash(line.text, lines.words_up_to(i, usize::MAX))).or_default();
             let seen = copies.iter().any(|&j| same_words(lines.lines[j].text, line.text));
             if !seen {
                 copies.push(i);
@@ -183,13 +183,15 @@ fn duplicates(rule: &Rule, ri: usize, lines: &Lines<'_>, out: &mut Vec<Candidate
     }
 }
 
-/// A hash of a line's words, whatever whitespace separates them.
-fn words_hash(text: &str) -> u64 {
+/// A hash of what lines with the same words share, whatever whitespace separates them: the
+/// number of words and the first and last word. Cheap (it reads two words, not the line);
+/// lines that share it are compared word by word.
+fn words_hash(text: &str, count: usize) -> u64 {
     let mut h = FixedState::default().build_hasher();
-    for w in words(text) {
-        h.write(w);
-        h.write_u8(0xff);
-    }
+    h.write_usize(count);
+    h.write(words(text).next().unwrap_or_default());
+    h.write_u8(0xff);
+    h.write(text.split_whitespace().next_back().unwrap_or_default().as_bytes());
     h.finish()
 }
 
@@ -202,6 +204,11 @@ fn doubled(rule: &Rule, ri: usize, lines: &Lines<'_>, out: &mut Vec<Candidate>) 
         }
         let n = lines.words_up_to(i, usize::MAX);
         if n < 4 || !n.is_multiple_of(2) {
+            continue;
+        }
+        // The first word starts the second half too: a line without it again is not doubled.
+        let first = words(line.text).next().unwrap_or_default();
+        if memchr::memmem::find(&line.text.as_bytes()[first.len()..], first).is_none() {
             continue;
         }
         let is_doubled = words(line.text).take(n / 2).eq(words(line.text).skip(n / 2));

@@ -27,7 +27,7 @@ use regex_automata::meta;
 use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
 use regex_syntax::hir::{Capture, Class, Hir, HirKind, Look, Repetition};
 
-use super::needs::{ByteSet, Needs};
+use super::needs::{ByteBits, ByteSet, Needs, meets};
 
 /// Lines with more words than this skip the rules limited to fewer words.
 pub const LONG_LINE_WORDS: usize = 30;
@@ -52,8 +52,8 @@ struct Check {
     anchored: bool,
     /// Anchored at both ends with a bounded match: the longest line (in bytes) it can match.
     max_len: usize,
-    /// Bytes the line must contain.
-    needs: Needs,
+    /// Bytes the line must contain: one mask per clause, over [`LineMatcher::bits`].
+    needs: Vec<u64>,
 }
 
 /// Prefilter over every rule that has a pattern.
@@ -80,6 +80,8 @@ pub(crate) struct LineMatcher {
     byte_gates: Vec<(u32, Vec<memchr::memmem::Finder<'static>>)>,
     /// Unanchored checks without a usable literal.
     always: Vec<u32>,
+    /// The bytes the checks need, as bits of a line's byte summary.
+    bits: ByteBits,
 }
 
 /// Literals and the checks each one gates, found in one Aho-Corasick pass over a line.
@@ -180,7 +182,9 @@ impl LineMatcher {
             long_literals: None,
             byte_gates: Vec::new(),
             always: Vec::new(),
+            bits: ByteBits::new([]),
         };
+        let mut needs: Vec<Needs> = Vec::new();
         let mut literals: Vec<(Vec<u8>, u32)> = Vec::new();
         let mut long_literals: Vec<(Vec<u8>, u32)> = Vec::new();
         let parse = |p: &str, ci: bool| {
@@ -241,8 +245,9 @@ impl LineMatcher {
                         byte_gated: m.byte_gates.last().is_some_and(|g| g.0 == ci),
                         anchored,
                         max_len,
-                        needs: Needs::of(stripped),
+                        needs: Vec::new(),
                     };
+                    needs.push(Needs::of(stripped));
                     if let Some(starts) = starts {
                         m.starts.extend(starts.into_iter().map(|lit| (start_key(&lit), lit, ci)));
                     } else if check.anchored {
@@ -270,6 +275,10 @@ impl LineMatcher {
             }
         }
         m.starts.sort();
+        m.bits = ByteBits::new(&needs);
+        for (check, needs) in m.checks.iter_mut().zip(&needs) {
+            check.needs = m.bits.masks(needs);
+        }
         m.literals = LiteralGate::new(literals)?;
         m.long_literals = LiteralGate::new(long_literals)?;
         Ok(m)
@@ -296,8 +305,8 @@ impl LineMatcher {
             done.clear();
             done.resize(rules.len().div_ceil(64), 0);
             let bit = |set: &[u64], i: usize| set[i / 64] & (1 << (i % 64)) != 0;
-            // The line's bytes, for the checks' needs: built when first asked for.
-            let mut bytes: Option<ByteSet> = None;
+            // The summary of the line's bytes, for the checks' needs: built when first asked for.
+            let mut summary: Option<u64> = None;
             let mut try_check = |ci: u32, done: &mut Vec<u64>| {
                 let check = &self.checks[ci as usize];
                 let rule = check.rule;
@@ -305,7 +314,10 @@ impl LineMatcher {
                     return;
                 }
                 if !check.needs.is_empty()
-                    && !check.needs.met_by(bytes.get_or_insert_with(|| ByteSet::of(line.as_bytes())))
+                    && !meets(
+                        *summary.get_or_insert_with(|| self.bits.summary(line.as_bytes())),
+                        &check.needs,
+                    )
                 {
                     return;
                 }
