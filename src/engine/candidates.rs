@@ -199,16 +199,16 @@ fn words_hash(text: &str, count: usize) -> u64 {
 /// dusk", as alt text glued to its caption leaves them.
 fn doubled(rule: &Rule, ri: usize, lines: &Lines<'_>, out: &mut Vec<Candidate>) {
     for (i, line) in lines.lines.iter().enumerate() {
-        if line.is_blank() || !lines.meets_here(i, &rule.conditions) {
+        // The first word starts the second half too: a line without it again is not doubled.
+        // Looked for first, as it is cheaper than counting the words.
+        let Some(first) = words(line.text).next() else { continue };
+        if memchr::memmem::find(&line.text.as_bytes()[first.len()..], first).is_none()
+            || !lines.meets_here(i, &rule.conditions)
+        {
             continue;
         }
         let n = lines.words_up_to(i, usize::MAX);
         if n < 4 || !n.is_multiple_of(2) {
-            continue;
-        }
-        // The first word starts the second half too: a line without it again is not doubled.
-        let first = words(line.text).next().unwrap_or_default();
-        if memchr::memmem::find(&line.text.as_bytes()[first.len()..], first).is_none() {
             continue;
         }
         let is_doubled = words(line.text).take(n / 2).eq(words(line.text).skip(n / 2));
