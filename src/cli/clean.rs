@@ -56,7 +56,8 @@ pub fn run(args: CleanArgs) -> Result<ExitCode> {
         ..Options::default()
     };
     let runner = Runner::new(&rules, opts, args.jobs);
-    let total = inputs.iter().map(|i| std::fs::metadata(&i.path).map(|m| m.len()).ok()).sum::<Option<u64>>();
+    let total =
+        || inputs.iter().map(|i| std::fs::metadata(&i.path).map(|m| m.len()).ok()).sum::<Option<u64>>();
     let mut job = Job {
         runner: &runner,
         dest,
@@ -266,14 +267,13 @@ fn refuse_overwrite(input: &Path, target: &Path) -> Result<()> {
 }
 
 /// Whether two paths name one existing file (through links too): the same device and inode,
-/// two `stat` calls however deep the paths are.
+/// at most two `stat` calls however deep the paths are.
 #[cfg(unix)]
 fn same_file(a: &Path, b: &Path) -> bool {
     use std::os::unix::fs::MetadataExt;
-    match (std::fs::metadata(a), std::fs::metadata(b)) {
-        (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
-        _ => false,
-    }
+    // The second path is an output, which mostly does not exist yet: one `stat` then.
+    let Ok(b) = std::fs::metadata(b) else { return false };
+    std::fs::metadata(a).is_ok_and(|a| (a.dev(), a.ino()) == (b.dev(), b.ino()))
 }
 
 #[cfg(not(unix))]

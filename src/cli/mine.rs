@@ -16,7 +16,8 @@ use super::progress;
 pub fn run(args: MineArgs) -> Result<ExitCode> {
     let started = Instant::now();
     let inputs = discover(&args.input.paths, args.format)?;
-    let total = inputs.iter().map(|i| std::fs::metadata(&i.path).map(|m| m.len()).ok()).sum::<Option<u64>>();
+    let total =
+        || inputs.iter().map(|i| std::fs::metadata(&i.path).map(|m| m.len()).ok()).sum::<Option<u64>>();
     let bar = progress::bar(total, args.quiet);
     let opts = MineOptions {
         min_docs: args.min_docs,

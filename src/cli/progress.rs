@@ -4,12 +4,13 @@ use std::io::{IsTerminal, Read};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-/// A progress bar over input bytes, or a hidden one.
-pub fn bar(total: Option<u64>, quiet: bool) -> ProgressBar {
+/// A progress bar over input bytes (`total` is asked only when the bar is shown), or a hidden
+/// one.
+pub fn bar(total: impl FnOnce() -> Option<u64>, quiet: bool) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
-    let bar = match total {
+    let bar = match total() {
         Some(t) => ProgressBar::with_draw_target(Some(t), ProgressDrawTarget::stderr()).with_style(
             ProgressStyle::with_template(
                 "{elapsed_precise} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {msg}",

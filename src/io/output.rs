@@ -3,6 +3,7 @@
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
 use super::compress::{Compression, FinishWrite};
 
@@ -18,11 +19,18 @@ impl AtomicFile {
     /// Creates the temporary file for `target` (and its parent directories); compression
     /// follows the target's name.
     pub fn create(target: &Path) -> io::Result<AtomicFile> {
+        static PID: LazyLock<u32> = LazyLock::new(std::process::id);
         let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir)?;
         let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let temp = dir.join(format!(".{name}.deboil-{}.tmp", std::process::id()));
-        let file = File::create(&temp)?;
+        let temp = dir.join(format!(".{name}.deboil-{}.tmp", *PID));
+        // The directory mostly exists already: made only when the file cannot be created.
+        let file = match File::create(&temp) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                std::fs::create_dir_all(dir)?;
+                File::create(&temp)?
+            }
+            other => other?,
+        };
         let writer = Compression::from_name(target).writer(BufWriter::with_capacity(1 << 16, file))?;
         Ok(AtomicFile { target: target.to_path_buf(), temp, writer: Some(writer) })
     }
