@@ -234,15 +234,10 @@ impl WordScan {
                     continue;
                 }
             }
-            let b = bytes[i];
-            let space_len = if b < 0x80 {
-                usize::from(matches!(b, b' ' | 0x09..=0x0d))
-            } else {
-                unicode_space_len(&bytes[i..])
-            };
-            if space_len > 0 {
+            let n = space_len(bytes, i);
+            if n > 0 {
                 after_space = true;
-                i += space_len;
+                i += n;
                 continue;
             }
             if after_space {
@@ -252,6 +247,16 @@ impl WordScan {
             i += 1;
         }
         *self = WordScan { count, pos: i as u32, after_space, done: i >= bytes.len() };
+    }
+}
+
+/// The length of the whitespace character (Unicode `White_Space`, as `split_whitespace` uses)
+/// starting at byte `i` of `bytes`, or 0.
+fn space_len(bytes: &[u8], i: usize) -> usize {
+    match bytes[i] {
+        b' ' | 0x09..=0x0d => 1,
+        b if b < 0x80 => 0,
+        _ => unicode_space_len(&bytes[i..]),
     }
 }
 
@@ -282,21 +287,16 @@ pub(crate) fn same_words(a: &str, b: &str) -> bool {
 /// The words of `text`, as `split_whitespace` splits them, found byte by byte.
 pub(crate) fn words(text: &str) -> impl Iterator<Item = &[u8]> {
     let bytes = text.as_bytes();
-    let space_len = |i: usize| match bytes[i] {
-        b' ' | 0x09..=0x0d => 1,
-        b if b < 0x80 => 0,
-        _ => unicode_space_len(&bytes[i..]),
-    };
     let mut i = 0;
     std::iter::from_fn(move || {
         while i < bytes.len() {
-            match space_len(i) {
+            match space_len(bytes, i) {
                 0 => break,
                 n => i += n,
             }
         }
         let start = i;
-        while i < bytes.len() && space_len(i) == 0 {
+        while i < bytes.len() && space_len(bytes, i) == 0 {
             i += 1;
         }
         (i > start).then(|| &bytes[start..i])
