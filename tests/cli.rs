@@ -332,6 +332,84 @@ fn output_is_identical_for_one_and_two_jobs_and_keeps_order() {
     assert_eq!(ids, (0..3000).collect::<Vec<_>>());
 }
 
+/// Text documents go through reading, cleaning and writing in batches on three threads: many
+/// of them (several batches) come out the same for one and two jobs, each in its own file.
+#[test]
+fn many_text_documents_are_identical_for_one_and_two_jobs() {
+    let files: Vec<(String, String)> = (0..700)
+        .map(|i| {
+            let text =
+                if i % 3 == 0 { DIRTY.to_string() } else { format!("Prose number {i} about the harbor.\n") };
+            (format!("d/{i:04}.txt"), text)
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let input = dir_with(&refs);
+    let out = TempDir::new().unwrap();
+    for jobs in ["1", "2"] {
+        let target = out.path().join(jobs);
+        deboil()
+            .arg("clean")
+            .arg(input.path())
+            .arg("-o")
+            .arg(&target)
+            .args(["-q", "-j", jobs])
+            .assert()
+            .success();
+        for (name, text) in &files {
+            let want = if text == DIRTY { CLEANED } else { text.as_str() };
+            assert_eq!(fs::read_to_string(target.join(name)).unwrap(), want, "{name} with -j {jobs}");
+        }
+    }
+}
+
+/// A bad document deep in a run of text documents stops it with the document's name, after
+/// the documents before it are written; none after it is.
+#[test]
+fn a_bad_text_document_in_a_later_batch_stops_the_run() {
+    let mut files: Vec<(String, Vec<u8>)> =
+        (0..600).map(|i| (format!("{i:04}.txt"), format!("Doc {i}.\n").into_bytes())).collect();
+    files[500].1 = b"bad \xff byte\n".to_vec();
+    let input = TempDir::new().unwrap();
+    for (name, bytes) in &files {
+        fs::write(input.path().join(name), bytes).unwrap();
+    }
+    let out = TempDir::new().unwrap();
+    deboil()
+        .arg("clean")
+        .arg(input.path())
+        .arg("-o")
+        .arg(out.path().join("o"))
+        .args(["-q", "-j", "2"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("0500.txt:1: invalid UTF-8 at byte 4"));
+    assert!(out.path().join("o/0000.txt").exists());
+    assert!(!out.path().join("o/0500.txt").exists() && !out.path().join("o/0599.txt").exists());
+}
+
+/// A malformed record several batches into a JSONL file: the error names its line, and the
+/// output file is not created.
+#[test]
+fn malformed_record_in_a_later_batch_names_its_line_and_leaves_no_output() {
+    let mut corpus = jsonl_corpus(60_000);
+    corpus.push_str("{\"text\": oops}\n");
+    corpus.push_str(&jsonl_corpus(10));
+    assert!(corpus.len() > 3 << 20, "spans several 1 MiB batches");
+    let dir = dir_with(&[("in.jsonl", &corpus)]);
+    let target = dir.path().join("out.jsonl");
+    deboil()
+        .arg("clean")
+        .arg(dir.path().join("in.jsonl"))
+        .arg("-o")
+        .arg(&target)
+        .args(["-j", "2"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("in.jsonl:60001: invalid JSON"));
+    assert!(!target.exists());
+}
+
 #[test]
 fn shards_cover_every_file_exactly_once() {
     let files: Vec<(String, String)> = (0..7).map(|i| (format!("d{i}.txt"), format!("Doc {i}.\n"))).collect();

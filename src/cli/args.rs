@@ -219,7 +219,7 @@ pub struct CleanArgs {
     /// Add the removals to each JSONL record under this field: [{"start","end","rule"}].
     #[arg(long, value_name = "FIELD")]
     pub annotate: Option<String>,
-    /// Worker threads (0: one per core).
+    /// Cleaning threads (0: one per core); reading and writing run on a thread each beside them.
     #[arg(short, long, default_value_t = 0)]
     pub jobs: usize,
     /// What to do with a record that cannot be read.

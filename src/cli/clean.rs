@@ -4,6 +4,7 @@
 use std::fs::File;
 use std::io::{BufRead, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::sync_channel;
 
 use anyhow::{Context, Result, bail};
 use deboil::io::{AtomicFile, Format, InputFile, discover, open_reader};
@@ -16,7 +17,8 @@ use super::args::CleanArgs;
 use super::progress::{self, Counting};
 use super::rules_cmd::load;
 
-/// Text documents read and cleaned together, in parallel.
+/// At most this many text documents are read and cleaned together (fewer once they reach the
+/// batch size in bytes).
 const TEXT_BATCH: usize = 256;
 
 /// Where cleaned documents go.
@@ -73,13 +75,11 @@ pub fn run(args: CleanArgs) -> Result<ExitCode> {
         stdout: BufWriter::with_capacity(1 << 16, std::io::stdout().lock()),
     };
 
+    // Consecutive text documents go through the pipeline together; JSONL files one by one.
     let mut texts: Vec<&InputFile> = Vec::new();
     for input in &inputs {
         if input.format == Format::Text {
             texts.push(input);
-            if texts.len() == TEXT_BATCH {
-                job.texts(&std::mem::take(&mut texts))?;
-            }
         } else {
             job.texts(&std::mem::take(&mut texts))?;
             job.jsonl(input)?;
@@ -155,18 +155,35 @@ struct Job<'a, 'r> {
     stdout: BufWriter<std::io::StdoutLock<'static>>,
 }
 
-impl Job<'_, '_> {
-    fn open(&self, input: &InputFile) -> Result<Box<dyn BufRead + Send>> {
-        let path = &input.path;
-        let reader = if path.as_os_str() == "-" {
-            open_reader(Counting::new(std::io::stdin(), self.bar.clone()))
-        } else {
-            let file = File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
-            open_reader(Counting::new(file, self.bar.clone()))
-        };
-        reader.with_context(|| format!("{}: cannot read", path.display()))
-    }
+/// A batch of text documents as read: each input's path and bytes.
+type TextBatch = Vec<(PathBuf, Vec<u8>)>;
 
+/// A cleaned batch: the documents, what became of each, and the batch's counts.
+type CleanedBatch = (TextBatch, Vec<Outcome>, Stats);
+
+/// Opens an input (a file, or stdin for `-`), decompressing by name and magic bytes and
+/// counting bytes read on the progress bar.
+fn open(input: &InputFile, bar: &ProgressBar) -> Result<Box<dyn BufRead + Send>> {
+    let path = &input.path;
+    let reader = if path.as_os_str() == "-" {
+        open_reader(Counting::new(std::io::stdin(), bar.clone()))
+    } else {
+        let file = File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
+        open_reader(Counting::new(file, bar.clone()))
+    };
+    reader.with_context(|| format!("{}: cannot read", path.display()))
+}
+
+/// Reads the whole of an input.
+fn read_text(input: &InputFile, bar: &ProgressBar) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    open(input, bar)?
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("{}: cannot read", input.path.display()))?;
+    Ok(bytes)
+}
+
+impl Job<'_, '_> {
     fn target(&self, input: &InputFile) -> Option<PathBuf> {
         match &self.dest {
             Dest::Stdout => None,
@@ -178,7 +195,7 @@ impl Job<'_, '_> {
 
     /// Streams one JSONL input to its destination.
     fn jsonl(&mut self, input: &InputFile) -> Result<()> {
-        let reader = self.open(input)?;
+        let reader = open(input, &self.bar)?;
         let target = self.target(input);
         let rejects = self.rejects.as_mut().map(|r| r as &mut dyn Write);
         match target {
@@ -193,40 +210,86 @@ impl Job<'_, '_> {
         Ok(())
     }
 
-    /// Reads a batch of text documents, cleans them in parallel, writes each in order.
-    fn texts(&mut self, batch: &[&InputFile]) -> Result<()> {
-        if batch.is_empty() {
+    /// Cleans text documents, in batches, each written in order to its own destination. Three
+    /// stages run at once: a thread reads the next batch, another hands the current one to
+    /// the pool, and this one writes the batch before.
+    fn texts(&mut self, inputs: &[&InputFile]) -> Result<()> {
+        if inputs.is_empty() {
             return Ok(());
         }
-        let mut docs = Vec::with_capacity(batch.len());
-        for input in batch {
-            let mut bytes = Vec::new();
-            self.open(input)?
-                .read_to_end(&mut bytes)
-                .with_context(|| format!("{}: cannot read", input.path.display()))?;
-            docs.push((input.path.clone(), bytes));
-        }
-        let outcomes = self.runner.texts(&docs, &mut self.stats)?;
-        for ((input, (_, bytes)), outcome) in batch.iter().zip(&docs).zip(outcomes) {
-            let text: &[u8] = match &outcome {
-                Outcome::Write(text) => text.as_bytes(),
-                Outcome::PassThrough => bytes,
-                Outcome::Reject(reason) => {
-                    self.reject(input, bytes, reason)?;
-                    continue;
+        let (read_tx, read_rx) = sync_channel::<Result<TextBatch>>(1);
+        let (done_tx, done_rx) = sync_channel::<Result<CleanedBatch>>(1);
+        let (runner, bar) = (self.runner, self.bar.clone());
+        let batch_bytes = runner.options().batch_bytes;
+        std::thread::scope(|scope| {
+            scope.spawn(move || {
+                let (mut docs, mut size) = (TextBatch::new(), 0);
+                for input in inputs {
+                    let bytes = match read_text(input, &bar) {
+                        Ok(bytes) => bytes,
+                        Err(e) => {
+                            // What was read before goes on; then the error stops the run.
+                            let _ = read_tx.send(Ok(docs)).and_then(|()| read_tx.send(Err(e)));
+                            return;
+                        }
+                    };
+                    size += bytes.len();
+                    docs.push((input.path.clone(), bytes));
+                    if docs.len() == TEXT_BATCH || size >= batch_bytes {
+                        // A closed channel means a later stage stopped on an error.
+                        if read_tx.send(Ok(std::mem::take(&mut docs))).is_err() {
+                            return;
+                        }
+                        size = 0;
+                    }
                 }
-            };
-            match self.target(input) {
-                None => self.stdout.write_all(text).context("writing to stdout")?,
-                Some(target) => {
-                    let mut file = create(&target)?;
-                    file.write_all(text)
-                        .with_context(|| format!("{}: cannot write output", target.display()))?;
-                    file.commit().with_context(|| format!("{}: cannot write output", target.display()))?;
+                if !docs.is_empty() {
+                    let _ = read_tx.send(Ok(docs));
                 }
+            });
+            scope.spawn(move || {
+                for docs in read_rx {
+                    let done = docs.and_then(|docs| {
+                        let mut stats = Stats::default();
+                        let outcomes = runner.texts(&docs, &mut stats)?;
+                        Ok((docs, outcomes, stats))
+                    });
+                    let failed = done.is_err();
+                    if done_tx.send(done).is_err() || failed {
+                        return;
+                    }
+                }
+            });
+            let mut written = 0;
+            for done in done_rx {
+                let (docs, outcomes, stats) = done?;
+                self.stats.add(&stats);
+                let batch = &inputs[written..written + docs.len()];
+                written += docs.len();
+                for ((input, (_, bytes)), outcome) in batch.iter().zip(&docs).zip(outcomes) {
+                    self.write_text(input, bytes, outcome)?;
+                }
+                self.bar.set_message(format!("{} documents", self.stats.documents));
+            }
+            Ok(())
+        })
+    }
+
+    /// Writes one text document's outcome to its destination.
+    fn write_text(&mut self, input: &InputFile, bytes: &[u8], outcome: Outcome) -> Result<()> {
+        let text: &[u8] = match &outcome {
+            Outcome::Cleaned(text) => text.as_bytes(),
+            Outcome::Unchanged | Outcome::PassThrough => bytes,
+            Outcome::Reject(reason) => return self.reject(input, bytes, reason),
+        };
+        match self.target(input) {
+            None => self.stdout.write_all(text).context("writing to stdout")?,
+            Some(target) => {
+                let mut file = create(&target)?;
+                file.write_all(text).with_context(|| format!("{}: cannot write output", target.display()))?;
+                file.commit().with_context(|| format!("{}: cannot write output", target.display()))?;
             }
         }
-        self.bar.set_message(format!("{} documents", self.stats.documents));
         Ok(())
     }
 

@@ -87,12 +87,15 @@ pub enum RunError {
     },
 }
 
-/// What became of one text document.
+/// What became of one text document. Owns what it holds, so that a batch's outcomes can be
+/// written on another thread while the next batch is cleaned.
 #[derive(Debug)]
-pub enum Outcome<'a> {
-    /// Write this text (cleaned; or the original, for flagged and skipped documents).
-    Write(Cow<'a, str>),
-    /// Write the original bytes unchanged (unreadable, with `--on-error skip`).
+pub enum Outcome {
+    /// Write this cleaned text.
+    Cleaned(String),
+    /// Write the original bytes: nothing was removed, or the document was flagged.
+    Unchanged,
+    /// Write the original bytes: the document could not be read (with `--on-error skip`).
     PassThrough,
     /// Send to the rejects file with this reason instead of writing.
     Reject(String),
@@ -160,12 +163,8 @@ impl<'r> Runner<'r> {
     }
 
     /// Cleans text documents (whole files' bytes) in parallel; outcomes come back in order.
-    pub fn texts<'a>(
-        &self,
-        docs: &'a [(PathBuf, Vec<u8>)],
-        stats: &mut Stats,
-    ) -> Result<Vec<Outcome<'a>>, RunError> {
-        let results: Vec<(Outcome<'a>, Stats)> = self.pool.install(|| {
+    pub fn texts(&self, docs: &[(PathBuf, Vec<u8>)], stats: &mut Stats) -> Result<Vec<Outcome>, RunError> {
+        let results: Vec<(Outcome, Stats)> = self.pool.install(|| {
             docs.par_iter()
                 .map(|(path, bytes)| {
                     let mut s = Stats::default();
@@ -188,7 +187,7 @@ impl<'r> Runner<'r> {
 
     /// Cleans one text document. Invalid UTF-8 gives [`Outcome::PassThrough`]; [`Runner::texts`]
     /// turns it into an error under `--on-error fail`.
-    pub fn text<'a>(&self, bytes: &'a [u8], path: &Path, stats: &mut Stats) -> Outcome<'a> {
+    pub fn text(&self, bytes: &[u8], path: &Path, stats: &mut Stats) -> Outcome {
         let text = match std::str::from_utf8(bytes) {
             Ok(t) => t,
             Err(e) => {
@@ -206,11 +205,14 @@ impl<'r> Runner<'r> {
         match self.verdict(text, &cleaned) {
             Verdict::Keep => {
                 stats.removals(&cleaned);
-                Outcome::Write(cleaned.text)
+                match cleaned.text {
+                    Cow::Owned(text) => Outcome::Cleaned(text),
+                    Cow::Borrowed(_) => Outcome::Unchanged,
+                }
             }
             Verdict::Flag(share) => {
                 stats.flag(format!("{}: {:.0}%", path.display(), share * 100.0));
-                Outcome::Write(Cow::Borrowed(text))
+                Outcome::Unchanged
             }
             Verdict::Reject(reason) => {
                 stats.rejected += 1;
@@ -220,6 +222,8 @@ impl<'r> Runner<'r> {
     }
 
     /// Cleans a JSONL stream into `out` (rejected records into `rejects`), in input order.
+    /// Three stages run at once: a thread reads batches ahead, another hands each to the pool,
+    /// and this one writes the batch before (compressing, when the output is compressed).
     pub fn jsonl(
         &self,
         input: Box<dyn BufRead + Send + '_>,
@@ -229,12 +233,25 @@ impl<'r> Runner<'r> {
         stats: &mut Stats,
     ) -> Result<(), RunError> {
         let batch_bytes = self.opts.batch_bytes.max(1);
-        let (tx, rx) = sync_channel::<std::io::Result<Batch>>(2);
+        let (read_tx, read_rx) = sync_channel::<std::io::Result<Batch>>(2);
+        let (done_tx, done_rx) = sync_channel::<Result<Vec<ChunkOut>, RunError>>(1);
         std::thread::scope(|scope| {
-            scope.spawn(move || read_batches(input, batch_bytes, tx));
-            for batch in rx {
-                let batch = batch.map_err(|e| RunError::Input(InputError::io(path, e)))?;
-                for chunk in self.process(&batch, path) {
+            scope.spawn(move || read_batches(input, batch_bytes, read_tx));
+            scope.spawn(move || {
+                for batch in read_rx {
+                    let done = match batch {
+                        Ok(batch) => Ok(self.process(&batch, path)),
+                        Err(e) => Err(RunError::Input(InputError::io(path, e))),
+                    };
+                    let last = done.as_ref().map_or(true, |d| d.iter().any(|c| c.error.is_some()));
+                    // A closed channel means the writer stopped on an error of its own.
+                    if done_tx.send(done).is_err() || last {
+                        return;
+                    }
+                }
+            });
+            for done in done_rx {
+                for chunk in done? {
                     out.write_all(&chunk.out)
                         .map_err(|source| RunError::Output { path: "-".into(), source })?;
                     if let Some(r) = rejects.as_deref_mut() {
