@@ -208,29 +208,21 @@ impl WordScan {
     }
 
     /// Counts on in `text` (as `split_whitespace` counts words) until more than `cap` words
-    /// are seen or the text ends. Eight ASCII bytes at a time where it can (news text is
-    /// mostly ASCII), a character at a time elsewhere.
+    /// are seen or the text ends. Sixteen bytes at a time while they are ASCII (news text
+    /// mostly is), a character at a time elsewhere.
     fn advance(&mut self, text: &str, cap: usize) {
-        const HIGH: u64 = 0x8080_8080_8080_8080;
-        const fn splat(b: u8) -> u64 {
-            u64::from_ne_bytes([b; 8])
-        }
         let bytes = text.as_bytes();
-        let cap = cap.min(u32::MAX as usize - 8) as u32;
+        let cap = cap.min(u32::MAX as usize - 16) as u32;
         let (mut count, mut after_space, mut i) = (self.count, self.after_space, self.pos as usize);
         while i < bytes.len() && count <= cap {
-            if let Some(chunk) = bytes.get(i..i + 8) {
-                let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-                if x & HIGH == 0 {
-                    // Per byte, the high bit: byte == ' ', or '\t' <= byte <= '\r'.
-                    let y = x ^ splat(b' ');
-                    let is_blank = !(((y & !HIGH) + !HIGH) | y) & HIGH;
-                    let in_range = (x + splat(0x80 - 0x09)) & !(x + splat(0x80 - 0x0e)) & HIGH;
-                    let space = is_blank | in_range;
-                    let before = (space << 8) | if after_space { 0x80 } else { 0 };
-                    count += (!space & before & HIGH).count_ones();
-                    after_space = space >> 63 != 0;
-                    i += 8;
+            if let Some(chunk) = bytes.get(i..i + 16) {
+                let (space, ascii) = ascii_spaces(chunk.try_into().expect("sixteen bytes"));
+                if ascii > 0 {
+                    // A word starts at each non-space byte after a space.
+                    let before = (space << 1) | u32::from(after_space);
+                    count += (!space & before & ((1 << ascii) - 1)).count_ones();
+                    after_space = (space >> (ascii - 1)) & 1 != 0;
+                    i += ascii as usize;
                     continue;
                 }
             }
@@ -244,9 +236,61 @@ impl WordScan {
                 count += 1;
                 after_space = false;
             }
-            i += 1;
+            // A whole character: `i` stays on character boundaries.
+            i += utf8_len(bytes[i]);
         }
         *self = WordScan { count, pos: i as u32, after_space, done: i >= bytes.len() };
+    }
+}
+
+/// Of sixteen bytes: which are ASCII whitespace (bit `k` for byte `k`: `' '` or `'\t'..='\r'`),
+/// and how many come before the first non-ASCII byte (only those bits count).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn ascii_spaces(chunk: &[u8; 16]) -> (u32, u32) {
+    use std::arch::x86_64::*;
+    // SAFETY: SSE2 is part of every x86_64 processor; the load reads the sixteen bytes of
+    // `chunk`, unaligned.
+    unsafe {
+        let v = _mm_loadu_si128(chunk.as_ptr().cast());
+        let ascii = (_mm_movemask_epi8(v) as u32 | 1 << 16).trailing_zeros();
+        let blank = _mm_cmpeq_epi8(v, _mm_set1_epi8(b' ' as i8));
+        // '\t'..='\r' are 9..=13; an ASCII byte minus 9 is at least -9 as a signed byte.
+        let d = _mm_sub_epi8(v, _mm_set1_epi8(9));
+        let control =
+            _mm_and_si128(_mm_cmpgt_epi8(d, _mm_set1_epi8(-1)), _mm_cmplt_epi8(d, _mm_set1_epi8(5)));
+        (_mm_movemask_epi8(_mm_or_si128(blank, control)) as u32, ascii)
+    }
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn ascii_spaces(chunk: &[u8; 16]) -> (u32, u32) {
+    ascii_spaces_portable(chunk)
+}
+
+/// [`ascii_spaces`] without SIMD instructions (tested against it).
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn ascii_spaces_portable(chunk: &[u8; 16]) -> (u32, u32) {
+    let mut space = 0;
+    let mut ascii = 16;
+    for (k, &b) in chunk.iter().enumerate() {
+        if b >= 0x80 {
+            ascii = ascii.min(k as u32);
+        }
+        if b == b' ' || (0x09..=0x0d).contains(&b) {
+            space |= 1 << k;
+        }
+    }
+    (space, ascii)
+}
+
+/// The length of the UTF-8 character whose first byte is `lead`.
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0xf0.. => 4,
+        0xe0.. => 3,
+        0xc0.. => 2,
+        _ => 1,
     }
 }
 
@@ -357,6 +401,28 @@ mod tests {
             assert_eq!(scan.up_to(&t, n / 3), n / 3, "{t:?}");
             assert_eq!(scan.up_to(&t, n / 2), n / 2, "{t:?}");
             assert_eq!(scan.up_to(&t, usize::MAX), n, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn simd_and_portable_whitespace_masks_agree() {
+        let bytes: Vec<u8> = (0..=255u8).chain(b" \t\n\x0b\x0c\r\x08\x0e\x1f!~".iter().copied()).collect();
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..50_000 {
+            let mut chunk = [0u8; 16];
+            for b in &mut chunk {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                // Mostly ASCII, as text is.
+                let k = (seed % bytes.len() as u64) as usize;
+                *b = if seed >> 60 == 0 { bytes[k] } else { bytes[k] & 0x7f };
+            }
+            let (space, ascii) = ascii_spaces(&chunk);
+            let (want_space, want_ascii) = ascii_spaces_portable(&chunk);
+            assert_eq!(ascii, want_ascii, "{chunk:?}");
+            let kept = if ascii == 16 { 0xffff } else { (1 << ascii) - 1 };
+            assert_eq!(space & kept, want_space & kept, "{chunk:?}");
         }
     }
 
