@@ -6,7 +6,9 @@
 //!   the bytes their matches can start with. Either way a line is only tried against the rules
 //!   its head allows, and each of those regexes gives up within a few bytes when it is not junk.
 //! - The other rules are gated by the literals their matches must start or end with (cut to a
-//!   few bytes, for a small automaton), found in one Aho-Corasick pass over the line; a rule
+//!   few bytes, for a small automaton), found in one Aho-Corasick pass over the line, and by a
+//!   second set from another piece of the pattern when there is one (a line must hold both
+//!   `here` and `click`); a rule
 //!   without a usable literal always runs (such rules are nearly all end-anchored, which the
 //!   regex engine searches backwards from the end).
 //! - Before any regex runs, the line must hold a byte of each of the few rare byte sets its
@@ -38,6 +40,9 @@ const MIN_LITERAL: usize = 3;
 /// Gating literals are cut to this many bytes: selective enough, and a small automaton.
 const KEEP_LITERAL: usize = 6;
 
+/// A check's second literal set (see [`literal_gate`]) has at most this many literals.
+const MAX_SECOND_SET: usize = 8;
+
 /// When one pattern (or one top-level alternative of it) makes its rule worth trying on a
 /// line. Trying a rule runs its whole regex: checks only decide when.
 #[derive(Debug, Clone)]
@@ -46,6 +51,8 @@ struct Check {
     long_ok: bool,
     /// Tried only when one of its literals occurs in the line.
     gated: bool,
+    /// And one of a second set of literals (see [`literal_gate`]).
+    gated_twice: bool,
     /// Its literals are the short ones in `byte_gates`, not in the Aho-Corasick automaton.
     byte_gated: bool,
     /// Anchored at the start: tried only for lines whose first byte it allows.
@@ -188,6 +195,13 @@ impl LiteralGate {
     }
 }
 
+/// Which of a check's literal sets a literal belongs to.
+#[derive(Debug, Clone, Copy)]
+enum Hit {
+    First(u32),
+    Second(u32),
+}
+
 /// What the prefilter needs to know of one rule.
 pub(crate) struct PatternSource<'a> {
     /// The rule's index in its set.
@@ -216,8 +230,8 @@ impl LineMatcher {
             bits: ByteBits::new([]),
         };
         let mut needs: Vec<Needs> = Vec::new();
-        let mut literals: Vec<(Vec<u8>, u32)> = Vec::new();
-        let mut long_literals: Vec<(Vec<u8>, u32)> = Vec::new();
+        let mut literals: Vec<(Vec<u8>, Hit)> = Vec::new();
+        let mut long_literals: Vec<(Vec<u8>, Hit)> = Vec::new();
         let parse = |p: &str, ci: bool| {
             regex_syntax::ParserBuilder::new()
                 .case_insensitive(ci)
@@ -251,15 +265,15 @@ impl LineMatcher {
                     // the automaton, which finds them anywhere in the line.
                     let starts = if anchored { start_literals(&folded) } else { None };
                     let gate = if starts.is_some() { Gate::None } else { literal_gate(&folded) };
-                    let lits = match gate {
-                        Gate::Literals(lits) => Some(lits),
+                    let (lits, second) = match gate {
+                        Gate::Literals(lits, second) => (Some(lits), second),
                         Gate::Bytes(lits) => {
                             let finders =
                                 lits.iter().map(|l| memchr::memmem::Finder::new(l).into_owned()).collect();
                             m.byte_gates.push((m.checks.len() as u32, finders));
-                            None
+                            (None, None)
                         }
-                        Gate::None => None,
+                        Gate::None => (None, None),
                     };
                     let props = branch.properties();
                     let max_len = match props.maximum_len() {
@@ -273,6 +287,7 @@ impl LineMatcher {
                         long_ok: src.max_words.is_none_or(|w| w > LONG_LINE_WORDS)
                             && max_len > 2 * LONG_LINE_WORDS,
                         gated: lits.is_some() || m.byte_gates.last().is_some_and(|g| g.0 == ci),
+                        gated_twice: second.is_some(),
                         byte_gated: m.byte_gates.last().is_some_and(|g| g.0 == ci),
                         anchored,
                         max_len,
@@ -296,11 +311,14 @@ impl LineMatcher {
                     }
                     let long_ok = check.long_ok;
                     m.checks.push(check);
-                    for lit in lits.into_iter().flatten() {
+                    // The second set's literals mark the check's bit in the second half.
+                    let firsts = lits.into_iter().flatten().map(|lit| (lit, Hit::First(ci)));
+                    let seconds = second.into_iter().flatten().map(|lit| (lit, Hit::Second(ci)));
+                    for (lit, hit) in firsts.chain(seconds) {
                         if long_ok {
-                            long_literals.push((lit.clone(), ci));
+                            long_literals.push((lit.clone(), hit));
                         }
-                        literals.push((lit, ci));
+                        literals.push((lit, hit));
                     }
                 }
             }
@@ -310,8 +328,13 @@ impl LineMatcher {
         for (check, needs) in m.checks.iter_mut().zip(&needs) {
             check.needs = m.bits.masks(needs);
         }
-        m.literals = LiteralGate::new(literals)?;
-        m.long_literals = LiteralGate::new(long_literals)?;
+        let half = m.checks.len().div_ceil(64) * 64;
+        let bit = |(lit, hit): (Vec<u8>, Hit)| match hit {
+            Hit::First(ci) => (lit, ci),
+            Hit::Second(ci) => (lit, half as u32 + ci),
+        };
+        m.literals = LiteralGate::new(literals.into_iter().map(bit).collect())?;
+        m.long_literals = LiteralGate::new(long_literals.into_iter().map(bit).collect())?;
         Ok(m)
     }
 
@@ -331,8 +354,10 @@ impl LineMatcher {
         SCRATCH.with(|scratch| {
             let mut scratch = scratch.borrow_mut();
             let Scratch { lit_hit, done } = &mut *scratch;
+            // Check `ci`'s first literal set is bit `ci`; its second, bit `half + ci`.
+            let half = self.checks.len().div_ceil(64) * 64;
             lit_hit.clear();
-            lit_hit.resize(self.checks.len().div_ceil(64), 0);
+            lit_hit.resize(2 * half / 64, 0);
             done.clear();
             done.resize(rules.len().div_ceil(64), 0);
             let bit = |set: &[u64], i: usize| set[i / 64] & (1 << (i % 64)) != 0;
@@ -379,9 +404,13 @@ impl LineMatcher {
                     .find(|(c, _)| *c == ci)
                     .is_some_and(|(_, lits)| lits.iter().any(|f| f.find(line.as_bytes()).is_some()))
             };
+            let both_sets = |ci: u32, lit_hit: &[u64]| {
+                bit(lit_hit, ci as usize)
+                    && (!self.checks[ci as usize].gated_twice || bit(lit_hit, half + ci as usize))
+            };
             let passes_gate = |ci: u32, lit_hit: &[u64]| {
                 let check = &self.checks[ci as usize];
-                !check.gated || bit(lit_hit, ci as usize) || (check.byte_gated && bytes_found(ci))
+                !check.gated || both_sets(ci, lit_hit) || (check.byte_gated && bytes_found(ci))
             };
             if let Some(head) = line.as_bytes().get(..MIN_LITERAL) {
                 let key = start_key(head);
@@ -398,12 +427,12 @@ impl LineMatcher {
                     try_check(ci, done);
                 }
             }
-            for (word, bits) in lit_hit.iter().enumerate() {
-                let mut bits = *bits;
+            for word in 0..half / 64 {
+                let mut bits = lit_hit[word];
                 while bits != 0 {
                     let ci = (word * 64) as u32 + bits.trailing_zeros();
                     bits &= bits - 1;
-                    if !self.checks[ci as usize].anchored {
+                    if !self.checks[ci as usize].anchored && both_sets(ci, lit_hit) {
                         try_check(ci, done);
                     }
                 }
@@ -497,20 +526,28 @@ fn minimal(mut lits: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
 #[derive(Debug, PartialEq, Eq)]
 enum Gate {
     /// One of these literals (lowercase; matched ignoring ASCII case), at least
-    /// [`MIN_LITERAL`] bytes long.
-    Literals(Vec<Vec<u8>>),
+    /// [`MIN_LITERAL`] bytes long; or, when a second set is given, one of each set.
+    Literals(Vec<Vec<u8>>, Option<Vec<Vec<u8>>>),
     /// One of these few short literals without ASCII letters, matched exactly.
     Bytes(Vec<Vec<u8>>),
     /// Nothing usable.
     None,
 }
 
+/// A literal set and the piece of the pattern's top-level concatenation it came from (`None`:
+/// the whole pattern's prefix or suffix).
+type PieceLiterals = (Option<usize>, Vec<Vec<u8>>);
+
 /// The best gate for a (case-folded) pattern: literals every match must start or end with,
-/// or that an exact piece of its top-level concatenation matches.
+/// or that an exact piece of its top-level concatenation matches. When two such sets come
+/// from different pieces, a line must hold one literal of each: a common word (" here") then
+/// gates little on its own, but rarely comes with the other piece ("click").
 fn literal_gate(hir: &Hir) -> Gate {
     let extract = |kind: ExtractKind, hir: &Hir| extract(kind, 128, hir);
-    let mut seqs =
-        vec![(true, extract(ExtractKind::Prefix, hir)), (false, extract(ExtractKind::Suffix, hir))];
+    let mut seqs = vec![
+        (None, true, extract(ExtractKind::Prefix, hir)),
+        (None, false, extract(ExtractKind::Suffix, hir)),
+    ];
     let mut inner = hir;
     while let HirKind::Capture(cap) = inner.kind() {
         inner = &cap.sub;
@@ -518,21 +555,19 @@ fn literal_gate(hir: &Hir) -> Gate {
     if let HirKind::Concat(parts) = inner.kind() {
         // Every match of the whole contains a match of each part, and so one of the part's
         // prefix literals (exact or not); a part that can match empty yields "" and is skipped.
-        seqs.extend(parts.iter().map(|p| (true, extract(ExtractKind::Prefix, p))));
+        seqs.extend(parts.iter().enumerate().map(|(k, p)| (Some(k), true, extract(ExtractKind::Prefix, p))));
     }
     let shortest = |v: &[Vec<u8>]| v.iter().map(Vec::len).min().unwrap_or(0);
     // Fewer, shorter literals make a smaller automaton, and a smaller automaton a faster pass
     // over every line: prefer the set with the longest shortest literal (up to KEEP_LITERAL),
     // then the one with fewer literals.
     let better = |a: &[Vec<u8>], b: &[Vec<u8>]| (shortest(a), b.len()) > (shortest(b), a.len());
-    let mut long: Option<Vec<Vec<u8>>> = None;
+    let mut long: Vec<PieceLiterals> = Vec::new();
     let mut short: Option<Vec<Vec<u8>>> = None;
-    for (is_prefix, seq) in seqs {
+    for (piece, is_prefix, seq) in seqs {
         let Some(found) = cut_literals(&seq, is_prefix) else { continue };
         if shortest(&found) >= MIN_LITERAL {
-            if long.as_ref().is_none_or(|b| better(&found, b)) {
-                long = Some(found);
-            }
+            long.push((piece, found));
         } else if found.len() <= 4
             && found.iter().all(|l| !l.iter().any(u8::is_ascii_alphabetic))
             && short.as_ref().is_none_or(|b| found.len() < b.len())
@@ -540,11 +575,22 @@ fn literal_gate(hir: &Hir) -> Gate {
             short = Some(found);
         }
     }
-    match (long, short) {
-        (Some(l), _) => Gate::Literals(l),
-        (None, Some(s)) => Gate::Bytes(s),
-        (None, None) => Gate::None,
-    }
+    // The index of the best set among those `keep` allows.
+    let best = |keep: &dyn Fn(&PieceLiterals) -> bool| {
+        (0..long.len()).filter(|&i| keep(&long[i])).fold(None, |b: Option<usize>, i| match b {
+            Some(b) if !better(&long[i].1, &long[b].1) => Some(b),
+            _ => Some(i),
+        })
+    };
+    let Some(first) = best(&|_| true) else {
+        return short.map_or(Gate::None, Gate::Bytes);
+    };
+    // A second set, from another piece (so not the same words cut another way), with a few
+    // literals: one more automaton state or so each.
+    let second = long[first]
+        .0
+        .and_then(|piece| best(&|(p, set)| p.is_some_and(|p| p != piece) && set.len() <= MAX_SECOND_SET));
+    Gate::Literals(long[first].1.clone(), second.map(|i| long[i].1.clone()))
 }
 
 /// The pattern with each class that is one ASCII letter in both cases (as case-insensitive
@@ -729,19 +775,25 @@ mod tests {
     #[test]
     fn literal_gates_need_selective_literals() {
         let lits = |v: &[&str]| v.iter().map(|s| s.as_bytes().to_vec()).collect::<Vec<_>>();
-        assert_eq!(literal_gate(&parse(r"\(AP Photo/[^)]+\)$")), Gate::Literals(lits(&["(ap ph"])));
-        assert_eq!(literal_gate(&parse(r"\w+ - YouTube$")), Gate::Literals(lits(&["outube"])));
+        assert_eq!(literal_gate(&parse(r"\(AP Photo/[^)]+\)$")), Gate::Literals(lits(&["(ap ph"]), None));
+        assert_eq!(literal_gate(&parse(r"\w+ - YouTube$")), Gate::Literals(lits(&["outube"]), None));
         assert_eq!(literal_gate(&parse(r"\w+\)$")), Gate::Bytes(lits(&[")"])));
         assert_eq!(literal_gate(&parse(r"\w+x$")), Gate::None);
         assert_eq!(
             literal_gate(&parse(r"\d+ (?:issues|months) for \d")),
-            Gate::Literals(lits(&["issues", "months"]))
+            Gate::Literals(lits(&["issues", "months"]), Some(lits(&[" for "])))
+        );
+        // A common word gates with another piece of the pattern; the same words cut from the
+        // other end are not a second piece.
+        assert_eq!(
+            literal_gate(&parse(r"(?:^|\s)(?:click|tap) (?:here|this link)(?: to [^.]{1,60})?[.!]?$")),
+            Gate::Literals(lits(&["here", "this l"]), Some(lits(&["click", "tap"])))
         );
         let ci = regex_syntax::ParserBuilder::new()
             .case_insensitive(true)
             .build()
             .parse("(?:reporting|editing) by")
             .unwrap();
-        assert_eq!(literal_gate(&fold_ascii_case(&ci)), Gate::Literals(lits(&["ing by"])));
+        assert_eq!(literal_gate(&fold_ascii_case(&ci)), Gate::Literals(lits(&["ing by"]), None));
     }
 }
