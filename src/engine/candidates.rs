@@ -200,11 +200,11 @@ fn words_hash(text: &str, count: usize) -> u64 {
 fn doubled(rule: &Rule, ri: usize, lines: &Lines<'_>, out: &mut Vec<Candidate>) {
     for (i, line) in lines.lines.iter().enumerate() {
         // The first word starts the second half too: a line without it again is not doubled.
-        // Looked for first, as it is cheaper than counting the words.
+        if !lines.meets_here(i, &rule.conditions) {
+            continue;
+        }
         let Some(first) = words(line.text).next() else { continue };
-        if memchr::memmem::find(&line.text.as_bytes()[first.len()..], first).is_none()
-            || !lines.meets_here(i, &rule.conditions)
-        {
+        if memchr::memmem::find(&line.text.as_bytes()[first.len()..], first).is_none() {
             continue;
         }
         let n = lines.words_up_to(i, usize::MAX);

@@ -105,24 +105,25 @@ impl<'a> Lines<'a> {
         !(c.min_words.is_some_and(|m| n < m) || c.max_words.is_some_and(|m| n > m))
     }
 
-    /// Whether line `i` meets the conditions on itself and its position (cheap: no regex).
+    /// Whether line `i` meets the conditions on itself and its position (cheap: no regex). The
+    /// checks that take constant time come before those that read the line.
     pub fn meets_here(&self, i: usize, c: &Conditions) -> bool {
         let text = self.lines[i].text;
-        if !self.meets_word_limits(i, c) {
+        let rank = self.rank[i] as usize;
+        if c.in_head.is_some_and(|n| rank >= n) {
+            return false;
+        }
+        if c.in_tail.is_some_and(|n| self.nonblank - rank > n) {
+            return false;
+        }
+        if c.sentence.is_some_and(|want| ends_sentence(text) != want) {
             return false;
         }
         // A character is one to four bytes: the byte length bounds the count both ways.
         if c.max_chars.is_some_and(|m| text.len() > m && (text.len() > 4 * m || text.chars().count() > m)) {
             return false;
         }
-        if c.sentence.is_some_and(|want| ends_sentence(text) != want) {
-            return false;
-        }
-        let rank = self.rank[i] as usize;
-        if c.in_head.is_some_and(|n| rank >= n) {
-            return false;
-        }
-        if c.in_tail.is_some_and(|n| self.nonblank - rank > n) {
+        if !self.meets_word_limits(i, c) {
             return false;
         }
         !(c.after_body && self.last_body().is_some_and(|b| b >= i))
