@@ -43,6 +43,10 @@ const KEEP_LITERAL: usize = 6;
 /// A check's second literal set (see [`literal_gate`]) has at most this many literals.
 const MAX_SECOND_SET: usize = 8;
 
+/// A set of literals found through a pattern's structure (see [`required`]) has at most this
+/// many.
+const MAX_REQUIRED: usize = 32;
+
 /// When one pattern (or one top-level alternative of it) makes its rule worth trying on a
 /// line. Trying a rule runs its whole regex: checks only decide when.
 #[derive(Debug, Clone)]
@@ -557,11 +561,6 @@ fn literal_gate(hir: &Hir) -> Gate {
         // prefix literals (exact or not); a part that can match empty yields "" and is skipped.
         seqs.extend(parts.iter().enumerate().map(|(k, p)| (Some(k), true, extract(ExtractKind::Prefix, p))));
     }
-    let shortest = |v: &[Vec<u8>]| v.iter().map(Vec::len).min().unwrap_or(0);
-    // Fewer, shorter literals make a smaller automaton, and a smaller automaton a faster pass
-    // over every line: prefer the set with the longest shortest literal (up to KEEP_LITERAL),
-    // then the one with fewer literals.
-    let better = |a: &[Vec<u8>], b: &[Vec<u8>]| (shortest(a), b.len()) > (shortest(b), a.len());
     let mut long: Vec<PieceLiterals> = Vec::new();
     let mut short: Option<Vec<Vec<u8>>> = None;
     for (piece, is_prefix, seq) in seqs {
@@ -574,6 +573,9 @@ fn literal_gate(hir: &Hir) -> Gate {
         {
             short = Some(found);
         }
+    }
+    if let HirKind::Concat(parts) = inner.kind() {
+        long.extend(parts.iter().enumerate().filter_map(|(k, p)| Some((Some(k), required(p)?))));
     }
     // The index of the best set among those `keep` allows.
     let best = |keep: &dyn Fn(&PieceLiterals) -> bool| {
@@ -591,6 +593,56 @@ fn literal_gate(hir: &Hir) -> Gate {
         .0
         .and_then(|piece| best(&|(p, set)| p.is_some_and(|p| p != piece) && set.len() <= MAX_SECOND_SET));
     Gate::Literals(long[first].1.clone(), second.map(|i| long[i].1.clone()))
+}
+
+/// The length of the shortest literal of a set.
+fn shortest(set: &[Vec<u8>]) -> usize {
+    set.iter().map(Vec::len).min().unwrap_or(0)
+}
+
+/// How rarely a literal occurs in prose, roughly: its length, with punctuation counting three
+/// times (`[see` is rarer than `more`).
+fn strength(lit: &[u8]) -> usize {
+    lit.len() + 2 * lit.iter().filter(|b| b.is_ascii_punctuation()).count()
+}
+
+/// Whether literal set `a` makes a better gate than `b`: the set whose weakest literal is the
+/// strongest wins (a line holding it is rarer), then the one with fewer literals (fewer, shorter
+/// literals make a smaller automaton, and a smaller automaton a faster pass over every line).
+fn better(a: &[Vec<u8>], b: &[Vec<u8>]) -> bool {
+    let weakest = |set: &[Vec<u8>]| set.iter().map(|l| strength(l)).min().unwrap_or(0);
+    (weakest(a), b.len()) > (weakest(b), a.len())
+}
+
+/// Literals (cut and lowercase, as gates hold them) one of which every match of a
+/// (case-folded) pattern contains, found through its structure: a concatenation needs what
+/// its best part needs (or one of the literals that part starts with), an alternation one of
+/// what each branch needs, a repetition what its body needs if it runs at least once. `None`
+/// when some way of matching needs no literal of at least [`MIN_LITERAL`] bytes, or when
+/// there are more than [`MAX_REQUIRED`].
+fn required(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    match hir.kind() {
+        HirKind::Literal(lit) if lit.0.len() >= MIN_LITERAL => {
+            Some(vec![lit.0[..lit.0.len().min(KEEP_LITERAL)].to_ascii_lowercase()])
+        }
+        HirKind::Capture(cap) => required(&cap.sub),
+        HirKind::Repetition(rep) if rep.min >= 1 => required(&rep.sub),
+        HirKind::Alternation(subs) => {
+            let mut all = Vec::new();
+            for sub in subs {
+                all.extend(required(sub)?);
+            }
+            let all = minimal(all);
+            (all.len() <= MAX_REQUIRED).then_some(all)
+        }
+        HirKind::Concat(parts) => parts
+            .iter()
+            .flat_map(|p| [required(p), cut_literals(&extract(ExtractKind::Prefix, 128, p), true)])
+            .flatten()
+            .filter(|set| shortest(set) >= MIN_LITERAL)
+            .reduce(|a, b| if better(&b, &a) { b } else { a }),
+        _ => None,
+    }
 }
 
 /// The pattern with each class that is one ASCII letter in both cases (as case-insensitive
@@ -773,10 +825,29 @@ mod tests {
     }
 
     #[test]
+    fn required_literals_follow_the_pattern_structure() {
+        let lits = |v: &[&str]| Some(v.iter().map(|s| s.as_bytes().to_vec()).collect::<Vec<_>>());
+        // Optional words need nothing; the alternation needs one of its branches' words.
+        assert_eq!(
+            required(&parse(r"(?:(?:senior|chief)\s+)*(?:writer|reporter)s?")),
+            lits(&["report", "writer"])
+        );
+        assert_eq!(
+            required(&parse(r"(?:comments?|\d+ comments?|leave a reply)")),
+            lits(&[" comme", "commen", "leave "])
+        );
+        assert_eq!(required(&parse(r"(?:comments?|\d+|leave a reply)")), None);
+        assert_eq!(required(&parse(r"(?:news)?\w+")), None);
+        // A gate found this way for an anchored pattern without a usable prefix.
+        let gate = literal_gate(&parse(r"^\w+,\s*(?:(?:senior|chief)\s+)*(?:writer|reporter)s?$"));
+        assert_eq!(gate, Gate::Literals(lits(&["report", "writer"]).unwrap(), None));
+    }
+
+    #[test]
     fn literal_gates_need_selective_literals() {
         let lits = |v: &[&str]| v.iter().map(|s| s.as_bytes().to_vec()).collect::<Vec<_>>();
         assert_eq!(literal_gate(&parse(r"\(AP Photo/[^)]+\)$")), Gate::Literals(lits(&["(ap ph"]), None));
-        assert_eq!(literal_gate(&parse(r"\w+ - YouTube$")), Gate::Literals(lits(&["outube"]), None));
+        assert_eq!(literal_gate(&parse(r"\w+ - YouTube$")), Gate::Literals(lits(&[" - you"]), None));
         assert_eq!(literal_gate(&parse(r"\w+\)$")), Gate::Bytes(lits(&[")"])));
         assert_eq!(literal_gate(&parse(r"\w+x$")), Gate::None);
         assert_eq!(
