@@ -107,34 +107,101 @@ impl<'a> Record<'a> {
     /// field set to `annotation` (raw JSON), then a newline.
     pub fn write_to(&self, out: &mut Vec<u8>, new_text: &str, annotation: Option<(&str, &str)>) {
         let line = self.line.trim_end();
-        let mut edits: Vec<(usize, usize, Vec<u8>)> = Vec::with_capacity(2);
-        let mut encoded = Vec::with_capacity(new_text.len() + 16);
-        serde_json::to_writer(&mut encoded, new_text).expect("writing a string to memory");
-        edits.push((self.text_span.0, self.text_span.1, encoded));
-        if let Some((name, value)) = annotation {
-            match self.annotation_span {
-                Some((s, e)) => edits.push((s, e, value.as_bytes().to_vec())),
-                None => {
-                    let close = line.rfind('}').expect("a parsed object ends with '}'");
-                    let mut field = Vec::with_capacity(value.len() + name.len() + 4);
-                    field.push(b',');
-                    serde_json::to_writer(&mut field, name).expect("writing a string to memory");
-                    field.push(b':');
-                    field.extend_from_slice(value.as_bytes());
-                    edits.push((close, close, field));
+        let text = (self.text_span.0, self.text_span.1, Edit::Text(new_text));
+        // The annotation replaces its old value, or goes in as a new field before the `}`.
+        let note = annotation.map(|(name, value)| match self.annotation_span {
+            Some((s, e)) => (s, e, Edit::Raw(value)),
+            None => {
+                let close = line.rfind('}').expect("a parsed object ends with '}'");
+                (close, close, Edit::Field(name, value))
+            }
+        });
+        let (first, second) = match note {
+            Some(note) if note.0 < text.0 => (note, Some(text)),
+            note => (text, note),
+        };
+        let mut pos = 0;
+        for (start, end, edit) in std::iter::once(first).chain(second) {
+            out.extend_from_slice(&line.as_bytes()[pos..start]);
+            match edit {
+                Edit::Text(t) => write_json_string(out, t),
+                Edit::Raw(raw) => out.extend_from_slice(raw.as_bytes()),
+                Edit::Field(name, raw) => {
+                    out.push(b',');
+                    write_json_string(out, name);
+                    out.push(b':');
+                    out.extend_from_slice(raw.as_bytes());
                 }
             }
-        }
-        edits.sort_by_key(|e| e.0);
-        let mut pos = 0;
-        for (s, e, bytes) in edits {
-            out.extend_from_slice(&line.as_bytes()[pos..s]);
-            out.extend_from_slice(&bytes);
-            pos = e;
+            pos = end;
         }
         out.extend_from_slice(&line.as_bytes()[pos..]);
         out.push(b'\n');
     }
+}
+
+/// What goes over one byte range of a record's line.
+enum Edit<'a> {
+    /// A string value, to be escaped.
+    Text(&'a str),
+    /// Raw JSON.
+    Raw(&'a str),
+    /// A new `,"name":value` member, the value raw JSON.
+    Field(&'a str, &'a str),
+}
+
+/// Appends `s` as a JSON string, escaped exactly as `serde_json` escapes it. Eight bytes at a
+/// time between escapes: document text has a newline every few hundred bytes, and the
+/// byte-at-a-time escaping of `serde_json` cost more than the rest of writing a record.
+pub(crate) fn write_json_string(out: &mut Vec<u8>, s: &str) {
+    const ONES: u64 = u64::MAX / 255;
+    const HIGH: u64 = ONES << 7;
+    // Per byte, the high bit when it is below 0x20, '"' or '\\' (exact for the first such
+    // byte of the eight; later ones may be false alarms, which the byte check below skips).
+    let flagged = |x: u64| {
+        let has = |y: u64| y.wrapping_sub(ONES) & !y;
+        (x.wrapping_sub(ONES * 0x20) & !x
+            | has(x ^ (ONES * u64::from(b'"')))
+            | has(x ^ (ONES * u64::from(b'\\'))))
+            & HIGH
+    };
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    let (mut start, mut i) = (0, 0);
+    while i < bytes.len() {
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let found = flagged(u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
+            if found == 0 {
+                i += 8;
+                continue;
+            }
+            i += found.trailing_zeros() as usize / 8;
+        }
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let b = bytes[i];
+        let control = [b'\\', b'u', b'0', b'0', HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]];
+        let escaped: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            0x00..=0x1f => &control,
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        out.extend_from_slice(escaped);
+        i += 1;
+        start = i;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
 }
 
 #[cfg(test)]
@@ -153,6 +220,24 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "{\"id\": 7, \"text\": \"a\\n\", \"meta\": {\"x\": [1, 2]},\"removed\":[]}\n"
         );
+    }
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        let pieces = [
+            "a", "word ", "\n", "\"", "\\", "\t", "\r", "\u{8}", "\u{c}", "\u{1}", "\u{1f}", "\u{7f}", "é",
+            "’", "😀", "/",
+        ];
+        let mut seed = 0x853c_49e6_748f_ea9b_u64;
+        for _ in 0..20_000 {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let text: String = (0..(seed >> 58) as usize)
+                .map(|k| pieces[((seed >> (k % 40)) as usize + k * 5) % pieces.len()])
+                .collect();
+            let mut out = Vec::new();
+            write_json_string(&mut out, &text);
+            assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&text).unwrap(), "{text:?}");
+        }
     }
 
     #[test]
