@@ -45,9 +45,6 @@ pub struct Record<'a> {
 #[derive(Deserialize)]
 struct Key<'a>(#[serde(borrow)] Cow<'a, str>);
 
-#[derive(Deserialize)]
-struct Str<'a>(#[serde(borrow)] Cow<'a, str>);
-
 struct Entries<'a>(Vec<(Cow<'a, str>, &'a RawValue)>);
 
 impl<'de> Deserialize<'de> for Entries<'de> {
@@ -84,7 +81,7 @@ impl<'a> Record<'a> {
             let start = v.get().as_ptr() as usize - line.as_ptr() as usize;
             (start, start + v.get().len())
         };
-        let string = |v: &'a RawValue| serde_json::from_str::<Str<'a>>(v.get()).ok().map(|s| s.0);
+        let string = |v: &'a RawValue| json_string(v.get());
         let mut text = None;
         let (mut id, mut url, mut annotation_span) = (None, None, None);
         for (key, value) in entries.0 {
@@ -138,6 +135,59 @@ impl<'a> Record<'a> {
         out.extend_from_slice(&line.as_bytes()[pos..]);
         out.push(b'\n');
     }
+}
+
+/// The value of a JSON string literal (quotes included) that `serde_json` has already read as
+/// a `RawValue` (so its escapes are well formed), borrowed when it has no escapes; `None` when
+/// it is not a string, or holds a lone surrogate (which `serde_json` refuses too). Decoding it
+/// here reads the text once more, where `serde_json` would scan it twice more.
+fn json_string(raw: &str) -> Option<Cow<'_, str>> {
+    let body = raw.strip_prefix('"')?.strip_suffix('"')?;
+    let bytes = body.as_bytes();
+    let Some(mut i) = memchr::memchr(b'\\', bytes) else { return Some(Cow::Borrowed(body)) };
+    let hex4 = |at: usize| -> Option<u32> {
+        let digits = bytes.get(at..at + 4).filter(|d| d.iter().all(u8::is_ascii_hexdigit))?;
+        u32::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok()
+    };
+    let mut out = String::with_capacity(body.len());
+    let mut start = 0;
+    loop {
+        out.push_str(&body[start..i]);
+        let escape = *bytes.get(i + 1)?;
+        i += 2;
+        let ch = match escape {
+            b'n' => '\n',
+            b't' => '\t',
+            b'r' => '\r',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'"' | b'\\' | b'/' => char::from(escape),
+            b'u' => {
+                let unit = hex4(i)?;
+                i += 4;
+                if (0xd800..0xdc00).contains(&unit) {
+                    // A high surrogate needs a low one right after it.
+                    let low = bytes.get(i..i + 2).filter(|p| *p == b"\\u").and_then(|_| hex4(i + 2))?;
+                    if !(0xdc00..0xe000).contains(&low) {
+                        return None;
+                    }
+                    i += 6;
+                    char::from_u32(0x10000 + ((unit - 0xd800) << 10) + (low - 0xdc00))?
+                } else {
+                    char::from_u32(unit)?
+                }
+            }
+            _ => return None,
+        };
+        out.push(ch);
+        start = i;
+        match memchr::memchr(b'\\', &bytes[i..]) {
+            Some(k) => i += k,
+            None => break,
+        }
+    }
+    out.push_str(&body[start..]);
+    Some(Cow::Owned(out))
 }
 
 /// What goes over one byte range of a record's line.
@@ -238,6 +288,44 @@ mod tests {
             write_json_string(&mut out, &text);
             assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&text).unwrap(), "{text:?}");
         }
+    }
+
+    #[test]
+    fn strings_are_read_as_serde_json_reads_them() {
+        let pieces = [
+            "a",
+            "word ",
+            "\\n",
+            "\\\"",
+            "\\\\",
+            "\\/",
+            "\\t",
+            "\\b",
+            "\\f",
+            "\\r",
+            "\\u00e9",
+            "\\u00E9",
+            "\\u2019",
+            "\\ud83d\\ude00",
+            "\\ud83d",
+            "\\ude00",
+            "\\ud83d\\u0041",
+            "é",
+            "’",
+            "😀",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..20_000 {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let body: String = (0..(seed >> 59) as usize)
+                .map(|k| pieces[((seed >> (k % 40)) as usize + k * 7) % pieces.len()])
+                .collect();
+            let raw = format!("\"{body}\"");
+            let want = serde_json::from_str::<String>(&raw).ok();
+            assert_eq!(json_string(&raw).map(Cow::into_owned), want, "{raw}");
+        }
+        assert_eq!(json_string("7"), None);
+        assert!(matches!(json_string("\"plain\""), Some(Cow::Borrowed("plain"))));
     }
 
     #[test]
