@@ -143,7 +143,7 @@ fn caption_top(rule: &Rule, lines: &Lines<'_>, i: usize) -> usize {
     }
     let mut top = caption;
     while let Some(j) = above(top) {
-        if !same_words(lines.lines[j].text, text) {
+        if !same_words(&lines.lines[j], &lines.lines[caption]) {
             break;
         }
         top = j;
@@ -152,7 +152,7 @@ fn caption_top(rule: &Rule, lines: &Lines<'_>, i: usize) -> usize {
 }
 
 fn duplicates(rule: &Rule, ri: usize, lines: &Lines<'_>, out: &mut Vec<Candidate>) {
-    let mut prev: Option<&str> = None;
+    let mut prev: Option<&Line<'_>> = None;
     // With `scope = "document"`: the earlier lines by a hash of their words (confirmed word by
     // word). Lines outside the rule's word limits are left out: a copy has as many words.
     let mut earlier: HashMap<u64, Vec<usize>, FixedState> = HashMap::default();
@@ -165,13 +165,13 @@ fn duplicates(rule: &Rule, ri: usize, lines: &Lines<'_>, out: &mut Vec<Candidate
                 continue;
             }
             let copies = earlier.entry(words_hash(line.text, lines.words_up_to(i, usize::MAX))).or_default();
-            let seen = copies.iter().any(|&j| same_words(lines.lines[j].text, line.text));
+            let seen = copies.iter().any(|&j| same_words(&lines.lines[j], line));
             if !seen {
                 copies.push(i);
             }
             seen
         } else {
-            prev.is_some_and(|p| same_words(p, line.text))
+            prev.is_some_and(|p| same_words(p, line))
         };
         if repeated
             && rule.regex.as_ref().is_none_or(|re| re.is_match(line.text))
@@ -179,7 +179,7 @@ fn duplicates(rule: &Rule, ri: usize, lines: &Lines<'_>, out: &mut Vec<Candidate
         {
             out.push(whole(line, ri));
         }
-        prev = Some(line.text);
+        prev = Some(line);
     }
 }
 

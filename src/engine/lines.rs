@@ -324,9 +324,11 @@ pub(crate) fn ends_sentence(text: &str) -> bool {
     core.ends_with(['.', '!', '?', '…'])
 }
 
-/// Whether two lines are equal once runs of whitespace are folded.
-pub(crate) fn same_words(a: &str, b: &str) -> bool {
-    a == b || words(a).eq(words(b))
+/// Whether two lines hold the same words, whatever whitespace separates them.
+pub(crate) fn same_words(a: &Line<'_>, b: &Line<'_>) -> bool {
+    let (x, y) = (a.text.as_bytes(), b.text.as_bytes());
+    // Line texts are trimmed: their first and last bytes are their first and last words'.
+    x == y || (x.first() == y.first() && x.last() == y.last() && words(a.text).eq(words(b.text)))
 }
 
 /// The words of `text`, as `split_whitespace` splits them, found byte by byte.
