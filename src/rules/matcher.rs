@@ -142,34 +142,44 @@ impl LiteralGate {
     /// Marks in `hit` every check whose literal occurs in `line`. Not inlined: on its own, the
     /// loop keeps the automaton in registers.
     ///
-    /// The two halves of a long line are walked in step: each byte's next state waits on a
-    /// load of the previous one's, mostly from beyond the first-level cache, so two
-    /// independent walks take little longer than one. The first half runs on for
-    /// [`KEEP_LITERAL`] - 1 bytes, so that it finds the literals across the middle.
+    /// A long line is cut in parts walked in step: each byte's next state waits on a load of
+    /// the previous one's, mostly from beyond the first-level cache, so independent walks
+    /// overlap their waits and take little longer than one.
     #[inline(never)]
     fn mark(&self, line: &str, hit: &mut [u64]) {
         let bytes = line.as_bytes();
-        let half = bytes.len() / 2;
-        if half < 2 * KEEP_LITERAL {
+        if bytes.len() >= 4 * 4 * KEEP_LITERAL {
+            self.walk_in_step::<4>(bytes, hit);
+        } else if bytes.len() >= 2 * 2 * KEEP_LITERAL {
+            self.walk_in_step::<2>(bytes, hit);
+        } else {
             self.walk(self.start, bytes, hit);
-            return;
         }
-        let (a, b) = (&bytes[..half + KEEP_LITERAL - 1], &bytes[half..]);
-        let dfa = &self.dfa;
-        let (mut sa, mut sb) = (self.start, self.start);
-        for (&x, &y) in a.iter().zip(b) {
-            sa = dfa.next_state(Anchored::No, sa, x);
-            sb = dfa.next_state(Anchored::No, sb, y);
-            if dfa.is_special(sa) {
-                self.mark_matches(sa, hit);
-            }
-            if dfa.is_special(sb) {
-                self.mark_matches(sb, hit);
+    }
+
+    /// Walks `bytes` as `N` parts in step. Each part but the last runs on for
+    /// [`KEEP_LITERAL`] - 1 bytes into the next, so that the literals across a cut are found.
+    #[inline(always)]
+    fn walk_in_step<const N: usize>(&self, bytes: &[u8], hit: &mut [u64]) {
+        let part = bytes.len() / N;
+        let parts: [&[u8]; N] = std::array::from_fn(|k| {
+            let end = if k + 1 == N { bytes.len() } else { (k + 1) * part + KEEP_LITERAL - 1 };
+            &bytes[k * part..end]
+        });
+        let n = parts.iter().map(|p| p.len()).min().unwrap_or(0);
+        let heads: [&[u8]; N] = std::array::from_fn(|k| &parts[k][..n]);
+        let mut states = [self.start; N];
+        for i in 0..n {
+            for k in 0..N {
+                states[k] = self.dfa.next_state(Anchored::No, states[k], heads[k][i]);
+                if self.dfa.is_special(states[k]) {
+                    self.mark_matches(states[k], hit);
+                }
             }
         }
-        let n = a.len().min(b.len());
-        self.walk(sa, &a[n..], hit);
-        self.walk(sb, &b[n..], hit);
+        for k in 0..N {
+            self.walk(states[k], &parts[k][n..], hit);
+        }
     }
 
     /// Walks `bytes` from state `sid`, marking what matches.
@@ -822,6 +832,28 @@ mod tests {
         assert_eq!(start_literals(&parse(r"^B\w+")), None);
         assert_eq!(start_literals(&parse(r"^\w+ said")), None);
         assert_eq!(start_key(b"ReAd"), start_key(b"rea"));
+    }
+
+    /// Lines are walked in two or four parts: a literal anywhere, across a cut too, is found.
+    #[test]
+    fn literal_gate_finds_literals_across_the_cuts() {
+        let lits = ["photo", "(ap", "getty ", "x"];
+        let gate = LiteralGate::new(
+            lits.iter().enumerate().map(|(i, l)| (l.as_bytes().to_vec(), i as u32)).collect(),
+        )
+        .unwrap()
+        .unwrap();
+        for len in 0..200usize {
+            for (i, lit) in lits.iter().enumerate() {
+                for at in 0..=len.saturating_sub(lit.len()) {
+                    let mut line = "o".repeat(len.max(lit.len()));
+                    line.replace_range(at..at + lit.len(), &lit.to_uppercase());
+                    let mut hit = [0u64];
+                    gate.mark(&line, &mut hit);
+                    assert_eq!(hit[0], 1 << i, "{lit:?} at {at} of {len}");
+                }
+            }
+        }
     }
 
     #[test]
