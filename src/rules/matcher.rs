@@ -169,6 +169,8 @@ impl LiteralGate {
         let n = parts.iter().map(|p| p.len()).min().unwrap_or(0);
         let heads: [&[u8]; N] = std::array::from_fn(|k| &parts[k][..n]);
         let mut states = [self.start; N];
+        // One position of every part at a time: that is the point.
+        #[allow(clippy::needless_range_loop)]
         for i in 0..n {
             for k in 0..N {
                 states[k] = self.dfa.next_state(Anchored::No, states[k], heads[k][i]);
