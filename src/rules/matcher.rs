@@ -5,12 +5,13 @@
 //!   literals are looked up by the line's first bytes; the other anchored rules are indexed by
 //!   the bytes their matches can start with. Either way a line is only tried against the rules
 //!   its head allows, and each of those regexes gives up within a few bytes when it is not junk.
-//! - The other rules are gated by the literals their matches must start or end with (cut to a
-//!   few bytes, for a small automaton), found in one Aho-Corasick pass over the line, and by a
-//!   second set from another piece of the pattern when there is one (a line must hold both
-//!   `here` and `click`); a rule
-//!   without a usable literal always runs (such rules are nearly all end-anchored, which the
-//!   regex engine searches backwards from the end).
+//! - Rules are gated by literals their matches must hold (cut to a few bytes, for a small
+//!   automaton), found in one Aho-Corasick pass over the line: those every match starts or ends
+//!   with, or those a piece of the pattern needs, found through its structure (one of the
+//!   words of a required alternation; optional parts need nothing). When another piece gives a
+//!   second set, the line must hold one of each (`here` and `click`). A rule without a usable
+//!   literal always runs (such rules are nearly all anchored, or end-anchored, which the regex
+//!   engine searches backwards from the end).
 //! - Before any regex runs, the line must hold a byte of each of the few rare byte sets its
 //!   pattern needs (a `/`, a `|`, a digit: see `needs`), tested on a set of the line's bytes
 //!   built once per line.
