@@ -26,6 +26,7 @@
 
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::{Anchored, MatchKind as AcMatchKind, StartKind};
+use rayon::prelude::*;
 use regex_automata::meta;
 use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
 use regex_syntax::hir::{Capture, Class, Hir, HirKind, Look, Repetition};
@@ -234,6 +235,9 @@ pub(crate) struct PatternSource<'a> {
 impl LineMatcher {
     /// Builds the prefilter.
     pub fn new(sources: &[PatternSource<'_>]) -> Result<LineMatcher, String> {
+        // Each rule is analysed on its own (in parallel: it compiles the wider regexes), then
+        // its checks are numbered and indexed in order.
+        let analysed: Vec<Analysed> = sources.par_iter().map(analyse).collect::<Result<_, _>>()?;
         let mut m = LineMatcher {
             checks: Vec::new(),
             wide: Vec::new(),
@@ -249,94 +253,58 @@ impl LineMatcher {
         let mut needs: Vec<Needs> = Vec::new();
         let mut literals: Vec<(Vec<u8>, Hit)> = Vec::new();
         let mut long_literals: Vec<(Vec<u8>, Hit)> = Vec::new();
-        let parse = |p: &str, ci: bool| {
-            regex_syntax::ParserBuilder::new()
-                .case_insensitive(ci)
-                .build()
-                .parse(p)
-                .map_err(|e| format!("rule pattern does not parse for the prefilter: {e}"))
-        };
-        for src in sources {
-            let mut branches = Vec::new();
-            for pattern in src.patterns {
-                branches.extend(top_alternatives(&parse(pattern, src.case_insensitive)?));
+        for Analysed { rule, wide, branches } in analysed {
+            if m.wide.len() <= rule {
+                m.wide.resize(rule + 1, None);
             }
-            let stripped: Vec<(Hir, bool)> = branches.iter().map(without_word_boundaries).collect();
-            if m.wide.len() <= src.rule {
-                m.wide.resize(src.rule + 1, None);
-            }
-            if stripped.iter().any(|s| s.1) {
-                let hirs: Vec<&Hir> = stripped.iter().map(|s| &s.0).collect();
-                let wide = meta::Regex::builder()
-                    .build_from_hir(&Hir::alternation(hirs.into_iter().cloned().collect()))
-                    .map_err(|e| format!("compiling the rule set: {e}"))?;
-                m.wide[src.rule] = Some(wide);
-            }
-            for (branch, (stripped, _)) in branches.iter().zip(&stripped) {
-                {
-                    let ci = m.checks.len() as u32;
-                    let folded = fold_ascii_case(stripped);
-                    let anchored = branch.properties().look_set_prefix().contains(Look::Start);
-                    // An anchored pattern whose matches start with one of a few literals is
-                    // gated by comparing the line's first bytes: cheaper than putting them in
-                    // the automaton, which finds them anywhere in the line.
-                    let starts = if anchored { start_literals(&folded) } else { None };
-                    let gate = if starts.is_some() { Gate::None } else { literal_gate(&folded) };
-                    let (lits, second) = match gate {
-                        Gate::Literals(lits, second) => (Some(lits), second),
-                        Gate::Bytes(lits) => {
-                            let finders =
-                                lits.iter().map(|l| memchr::memmem::Finder::new(l).into_owned()).collect();
-                            m.byte_gates.push((m.checks.len() as u32, finders));
-                            (None, None)
-                        }
-                        Gate::None => (None, None),
-                    };
-                    let props = branch.properties();
-                    let max_len = match props.maximum_len() {
-                        Some(n) if anchored && props.look_set_suffix().contains(Look::End) => n,
-                        _ => usize::MAX,
-                    };
-                    let check = Check {
-                        rule: src.rule,
-                        // A line of more than LONG_LINE_WORDS words has at least twice as many
-                        // bytes.
-                        long_ok: src.max_words.is_none_or(|w| w > LONG_LINE_WORDS)
-                            && max_len > 2 * LONG_LINE_WORDS,
-                        gated: lits.is_some() || m.byte_gates.last().is_some_and(|g| g.0 == ci),
-                        gated_twice: second.is_some(),
-                        byte_gated: m.byte_gates.last().is_some_and(|g| g.0 == ci),
-                        anchored,
-                        max_len,
-                        needs: Vec::new(),
-                    };
-                    needs.push(Needs::of(stripped));
-                    if let Some(starts) = starts {
-                        m.starts.extend(starts.into_iter().map(|lit| (start_key(&lit), lit, ci)));
-                    } else if check.anchored {
-                        let (first, nullable) = first_bytes(branch);
-                        for b in 0..=255u8 {
-                            if nullable || first.contains(b) {
-                                m.by_first[b as usize].push(ci);
-                                if check.long_ok {
-                                    m.by_first_long[b as usize].push(ci);
-                                }
+            m.wide[rule] = wide;
+            for branch in branches {
+                let ci = m.checks.len() as u32;
+                let (lits, second, byte_gated) = match branch.gate {
+                    Gate::Literals(lits, second) => (Some(lits), second, false),
+                    Gate::Bytes(lits) => {
+                        let finders =
+                            lits.iter().map(|l| memchr::memmem::Finder::new(l).into_owned()).collect();
+                        m.byte_gates.push((ci, finders));
+                        (None, None, true)
+                    }
+                    Gate::None => (None, None, false),
+                };
+                let check = Check {
+                    rule,
+                    long_ok: branch.long_ok,
+                    gated: lits.is_some() || byte_gated,
+                    gated_twice: second.is_some(),
+                    byte_gated,
+                    anchored: branch.anchored,
+                    max_len: branch.max_len,
+                    needs: Vec::new(),
+                };
+                needs.push(branch.needs);
+                if let Some(starts) = branch.starts {
+                    m.starts.extend(starts.into_iter().map(|lit| (start_key(&lit), lit, ci)));
+                } else if check.anchored {
+                    let (first, nullable) = branch.first;
+                    for b in 0..=255u8 {
+                        if nullable || first.contains(b) {
+                            m.by_first[b as usize].push(ci);
+                            if check.long_ok {
+                                m.by_first_long[b as usize].push(ci);
                             }
                         }
-                    } else if !check.gated {
-                        m.always.push(ci);
                     }
-                    let long_ok = check.long_ok;
-                    m.checks.push(check);
-                    // The second set's literals mark the check's bit in the second half.
-                    let firsts = lits.into_iter().flatten().map(|lit| (lit, Hit::First(ci)));
-                    let seconds = second.into_iter().flatten().map(|lit| (lit, Hit::Second(ci)));
-                    for (lit, hit) in firsts.chain(seconds) {
-                        if long_ok {
-                            long_literals.push((lit.clone(), hit));
-                        }
-                        literals.push((lit, hit));
+                } else if !check.gated {
+                    m.always.push(ci);
+                }
+                m.checks.push(check);
+                // The second set's literals mark the check's bit in the second half.
+                let firsts = lits.into_iter().flatten().map(|lit| (lit, Hit::First(ci)));
+                let seconds = second.into_iter().flatten().map(|lit| (lit, Hit::Second(ci)));
+                for (lit, hit) in firsts.chain(seconds) {
+                    if branch.long_ok {
+                        long_literals.push((lit.clone(), hit));
                     }
+                    literals.push((lit, hit));
                 }
             }
         }
@@ -465,6 +433,82 @@ impl LineMatcher {
             }
         });
     }
+}
+
+/// What the prefilter makes of one rule, before its checks are numbered.
+struct Analysed {
+    rule: usize,
+    /// Its pattern with word boundaries dropped, if it has any.
+    wide: Option<meta::Regex>,
+    /// One per top-level alternative of its patterns: the future checks.
+    branches: Vec<Branch>,
+}
+
+/// What the prefilter makes of one top-level alternative of a rule's patterns.
+struct Branch {
+    anchored: bool,
+    /// The literals every match starts with, for an anchored pattern that has a few.
+    starts: Option<Vec<Vec<u8>>>,
+    gate: Gate,
+    max_len: usize,
+    long_ok: bool,
+    needs: Needs,
+    /// The bytes a match can start with, and whether it can be empty.
+    first: (ByteSet, bool),
+}
+
+/// Analyses one rule's patterns: their alternatives, gates, needs and first bytes.
+fn analyse(src: &PatternSource<'_>) -> Result<Analysed, String> {
+    let parse = |p: &str| {
+        regex_syntax::ParserBuilder::new()
+            .case_insensitive(src.case_insensitive)
+            .build()
+            .parse(p)
+            .map_err(|e| format!("rule pattern does not parse for the prefilter: {e}"))
+    };
+    let mut alternatives = Vec::new();
+    for pattern in src.patterns {
+        alternatives.extend(top_alternatives(&parse(pattern)?));
+    }
+    let stripped: Vec<(Hir, bool)> = alternatives.iter().map(without_word_boundaries).collect();
+    let wide = if stripped.iter().any(|s| s.1) {
+        let hirs = stripped.iter().map(|s| s.0.clone()).collect();
+        let wide = meta::Regex::builder()
+            .build_from_hir(&Hir::alternation(hirs))
+            .map_err(|e| format!("compiling the rule set: {e}"))?;
+        Some(wide)
+    } else {
+        None
+    };
+    let branches = alternatives
+        .iter()
+        .zip(&stripped)
+        .map(|(alternative, (stripped, _))| {
+            let folded = fold_ascii_case(stripped);
+            let props = alternative.properties();
+            let anchored = props.look_set_prefix().contains(Look::Start);
+            // An anchored pattern whose matches start with one of a few literals is gated by
+            // comparing the line's first bytes: cheaper than putting them in the automaton,
+            // which finds them anywhere in the line.
+            let starts = if anchored { start_literals(&folded) } else { None };
+            let gate = if starts.is_some() { Gate::None } else { literal_gate(&folded) };
+            let max_len = match props.maximum_len() {
+                Some(n) if anchored && props.look_set_suffix().contains(Look::End) => n,
+                _ => usize::MAX,
+            };
+            Branch {
+                anchored,
+                starts,
+                gate,
+                max_len,
+                // A line of more than LONG_LINE_WORDS words has at least twice as many bytes.
+                long_ok: src.max_words.is_none_or(|w| w > LONG_LINE_WORDS) && max_len > 2 * LONG_LINE_WORDS,
+                needs: Needs::of(stripped),
+                first: first_bytes(alternative),
+            }
+        })
+        .collect();
+    Ok(Analysed { rule: src.rule, wide, branches })
 }
 
 /// Per-thread buffers for [`LineMatcher::for_each_match`], so that no line allocates.

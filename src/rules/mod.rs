@@ -13,8 +13,8 @@ mod needs;
 mod raw;
 mod sites;
 
-use std::collections::HashMap;
 use rayon::prelude::*;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
