@@ -139,8 +139,11 @@ fn destination(args: &CleanArgs, inputs: &[InputFile]) -> Result<Dest> {
             );
         }
     }
-    for input in inputs {
-        refuse_overwrite(&input.path, &target.join(&input.relative))?;
+    // Nothing under an output directory that does not exist yet can be an input.
+    if target.exists() {
+        for input in inputs {
+            refuse_overwrite(&input.path, &target.join(&input.relative))?;
+        }
     }
     Ok(Dest::Dir(target.clone()))
 }
