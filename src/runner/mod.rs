@@ -5,7 +5,7 @@
 mod stats;
 
 use std::borrow::Cow;
-use std::io::{BufRead, Write};
+use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{SyncSender, sync_channel};
 
@@ -379,26 +379,49 @@ fn annotation_json(cleaned: &Cleaned<'_>) -> String {
     serde_json::to_string(&spans).expect("serialising spans")
 }
 
+/// Reads whole lines in batches of about `batch_bytes` and sends them on. Reads go straight
+/// into the batch (a large read bypasses the reader's own buffer); the partial line at the end
+/// of a read moves on to the next batch.
 fn read_batches(
     mut input: Box<dyn BufRead + Send + '_>,
     batch_bytes: usize,
     tx: SyncSender<std::io::Result<Batch>>,
 ) {
+    /// The smallest read: larger than the reader's buffer, so that it is bypassed.
+    const READ: usize = 1 << 17;
     let mut line_no = 1;
+    let mut carry: Vec<u8> = Vec::new();
     loop {
-        let mut buf = Vec::with_capacity(batch_bytes + (batch_bytes >> 2));
-        let first_line = line_no;
-        while buf.len() < batch_bytes {
-            match input.read_until(b'\n', &mut buf) {
-                Ok(0) => break,
-                Ok(_) => line_no += 1,
+        let mut buf = Vec::with_capacity(batch_bytes.max(carry.len()) + READ);
+        buf.append(&mut carry);
+        let mut has_newline = memchr::memchr(b'\n', &buf).is_some();
+        let mut eof = false;
+        // Full enough and holding a whole line, or at the end of the input.
+        while buf.len() < batch_bytes || !has_newline {
+            let len = buf.len();
+            buf.reserve(READ);
+            // Into the vector's spare room, without zeroing it first.
+            match input.by_ref().take(READ as u64).read_to_end(&mut buf) {
+                Ok(0) => {
+                    eof = true;
+                    break;
+                }
+                Ok(_) => has_newline = has_newline || memchr::memchr(b'\n', &buf[len..]).is_some(),
                 Err(e) => {
                     let _ = tx.send(Err(e));
                     return;
                 }
             }
         }
+        let cut = if eof { buf.len() } else { memchr::memrchr(b'\n', &buf).map_or(buf.len(), |k| k + 1) };
+        carry.extend_from_slice(&buf[cut..]);
+        buf.truncate(cut);
+        let first_line = line_no;
+        line_no += memchr::memchr_iter(b'\n', &buf).count();
         if buf.is_empty() || tx.send(Ok(Batch { buf, first_line })).is_err() {
+            return;
+        }
+        if eof {
             return;
         }
     }
@@ -409,4 +432,38 @@ pub fn utf8_error(path: &Path, bytes: &[u8], e: std::str::Utf8Error) -> InputErr
     let offset = e.valid_up_to();
     let line = 1 + memchr::memchr_iter(b'\n', &bytes[..offset]).count();
     InputError::Utf8 { path: path.to_path_buf(), line, offset }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Batches hold whole lines, in order, numbered from their first line, whatever the batch
+    /// size against the line lengths (longer lines than a batch, a last line without newline).
+    #[test]
+    fn batches_hold_whole_lines_in_order() {
+        let mut input = String::new();
+        for i in 0..3000 {
+            input.push_str(&"x".repeat(i % 700));
+            input.push('\n');
+        }
+        input.push_str("last line without newline");
+        for batch_bytes in [1, 100, 4096, 1 << 20] {
+            let (tx, rx) = sync_channel(4);
+            let reader = Box::new(std::io::Cursor::new(input.clone().into_bytes()));
+            std::thread::scope(|s| {
+                s.spawn(|| read_batches(reader, batch_bytes, tx));
+                let mut joined = Vec::new();
+                let mut line = 1;
+                for batch in rx {
+                    let batch = batch.unwrap();
+                    assert_eq!(batch.first_line, line, "batch size {batch_bytes}");
+                    line += memchr::memchr_iter(b'\n', &batch.buf).count();
+                    assert!(joined.is_empty() || joined.ends_with(b"\n"));
+                    joined.extend_from_slice(&batch.buf);
+                }
+                assert_eq!(joined, input.as_bytes(), "batch size {batch_bytes}");
+            });
+        }
+    }
 }
