@@ -38,11 +38,13 @@ pub(crate) struct Lines<'a> {
 
 impl<'a> Lines<'a> {
     pub fn new(input: &'a str) -> Lines<'a> {
-        let mut lines = Vec::new();
-        let mut rank = Vec::new();
+        let bytes = input.as_bytes();
+        // Sized once: counting the newlines is cheaper than growing the vectors line by line.
+        let count = memchr::memchr_iter(b'\n', bytes).count() + 1;
+        let mut lines = Vec::with_capacity(count);
+        let mut rank = Vec::with_capacity(count);
         let mut nonblank = 0u32;
         let mut start = 0;
-        let bytes = input.as_bytes();
         while start < bytes.len() {
             let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i + 1);
             let raw = &input[start..end];

@@ -286,6 +286,9 @@ impl<'r> Runner<'r> {
                 .enumerate()
                 .map(|(ci, chunk)| {
                     let mut out = ChunkOut::default();
+                    // Room for the records as they came: cleaning only shortens them (an
+                    // annotation may still grow the buffer).
+                    out.out.reserve(chunk.iter().map(|(s, e)| e - s).sum());
                     for (k, &(s, e)) in chunk.iter().enumerate() {
                         let line_no = batch.first_line + ci * CHUNK + k;
                         if let Err(err) = self.record(&batch.buf[s..e], path, line_no, &mut out) {
