@@ -213,11 +213,10 @@ impl LiteralGate {
     }
 }
 
-/// Which of a check's literal sets a literal belongs to.
-#[derive(Debug, Clone, Copy)]
-enum Hit {
-    First(u32),
-    Second(u32),
+/// Where the bits of checks' second literal sets start, for `checks` checks: past the first
+/// sets' bits, on a word boundary.
+fn second_sets_at(checks: usize) -> usize {
+    checks.div_ceil(64) * 64
 }
 
 /// What the prefilter needs to know of one rule.
@@ -251,8 +250,10 @@ impl LineMatcher {
             bits: ByteBits::new([]),
         };
         let mut needs: Vec<Needs> = Vec::new();
-        let mut literals: Vec<(Vec<u8>, Hit)> = Vec::new();
-        let mut long_literals: Vec<(Vec<u8>, Hit)> = Vec::new();
+        // Each literal marks a bit: check `ci`'s first set bit `ci`, its second `half + ci`.
+        let half = second_sets_at(analysed.iter().map(|a| a.branches.len()).sum()) as u32;
+        let mut literals: Vec<(Vec<u8>, u32)> = Vec::new();
+        let mut long_literals: Vec<(Vec<u8>, u32)> = Vec::new();
         for Analysed { rule, wide, branches } in analysed {
             if m.wide.len() <= rule {
                 m.wide.resize(rule + 1, None);
@@ -297,9 +298,8 @@ impl LineMatcher {
                     m.always.push(ci);
                 }
                 m.checks.push(check);
-                // The second set's literals mark the check's bit in the second half.
-                let firsts = lits.into_iter().flatten().map(|lit| (lit, Hit::First(ci)));
-                let seconds = second.into_iter().flatten().map(|lit| (lit, Hit::Second(ci)));
+                let firsts = lits.into_iter().flatten().map(|lit| (lit, ci));
+                let seconds = second.into_iter().flatten().map(|lit| (lit, half + ci));
                 for (lit, hit) in firsts.chain(seconds) {
                     if branch.long_ok {
                         long_literals.push((lit.clone(), hit));
@@ -313,13 +313,8 @@ impl LineMatcher {
         for (check, needs) in m.checks.iter_mut().zip(&needs) {
             check.needs = m.bits.masks(needs);
         }
-        let half = m.checks.len().div_ceil(64) * 64;
-        let bit = |(lit, hit): (Vec<u8>, Hit)| match hit {
-            Hit::First(ci) => (lit, ci),
-            Hit::Second(ci) => (lit, half as u32 + ci),
-        };
-        m.literals = LiteralGate::new(literals.into_iter().map(bit).collect())?;
-        m.long_literals = LiteralGate::new(long_literals.into_iter().map(bit).collect())?;
+        m.literals = LiteralGate::new(literals)?;
+        m.long_literals = LiteralGate::new(long_literals)?;
         Ok(m)
     }
 
@@ -340,7 +335,7 @@ impl LineMatcher {
             let mut scratch = scratch.borrow_mut();
             let Scratch { lit_hit, done } = &mut *scratch;
             // Check `ci`'s first literal set is bit `ci`; its second, bit `half + ci`.
-            let half = self.checks.len().div_ceil(64) * 64;
+            let half = second_sets_at(self.checks.len());
             lit_hit.clear();
             lit_hit.resize(2 * half / 64, 0);
             done.clear();
