@@ -272,18 +272,29 @@ mod tests {
         );
     }
 
+    /// 20,000 strings of pieces picked pseudo-randomly from `seed`: up to `1 << (64 - shift)`
+    /// pieces each, the k-th also `stride * k` pieces on.
+    fn joined<'p>(
+        pieces: &'p [&str],
+        mut seed: u64,
+        shift: u32,
+        stride: usize,
+    ) -> impl Iterator<Item = String> + 'p {
+        (0..20_000).map(move |_| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (0..(seed >> shift) as usize)
+                .map(|k| pieces[((seed >> (k % 40)) as usize + k * stride) % pieces.len()])
+                .collect()
+        })
+    }
+
     #[test]
     fn strings_are_escaped_as_serde_json_escapes_them() {
         let pieces = [
             "a", "word ", "\n", "\"", "\\", "\t", "\r", "\u{8}", "\u{c}", "\u{1}", "\u{1f}", "\u{7f}", "é",
             "’", "😀", "/",
         ];
-        let mut seed = 0x853c_49e6_748f_ea9b_u64;
-        for _ in 0..20_000 {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            let text: String = (0..(seed >> 58) as usize)
-                .map(|k| pieces[((seed >> (k % 40)) as usize + k * 5) % pieces.len()])
-                .collect();
+        for text in joined(&pieces, 0x853c_49e6_748f_ea9b, 58, 5) {
             let mut out = Vec::new();
             write_json_string(&mut out, &text);
             assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&text).unwrap(), "{text:?}");
@@ -314,12 +325,7 @@ mod tests {
             "’",
             "😀",
         ];
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        for _ in 0..20_000 {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            let body: String = (0..(seed >> 59) as usize)
-                .map(|k| pieces[((seed >> (k % 40)) as usize + k * 7) % pieces.len()])
-                .collect();
+        for body in joined(&pieces, 0x2545_f491_4f6c_dd1d, 59, 7) {
             let raw = format!("\"{body}\"");
             let want = serde_json::from_str::<String>(&raw).ok();
             assert_eq!(json_string(&raw).map(Cow::into_owned), want, "{raw}");
