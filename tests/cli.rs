@@ -13,6 +13,16 @@ const CLEANED: &str =
 
 const AD_RULE: &str = "[[rule]]\nid = \"ad-marker-test\"\ncategory = \"ad\"\nkind = \"line\"\ndescription = \"Ad marker.\"\npattern = '^Advertisement$'\nremove = [\"Advertisement\", \" Advertisement \"]\nkeep = [\"The advertisement ran twice.\", \"Advertisement revenue fell.\"]\n";
 
+/// `deboil clean INPUT -o OUTPUT`, to which a test adds its own flags.
+fn clean_into(
+    input: impl AsRef<std::ffi::OsStr>,
+    output: impl AsRef<std::ffi::OsStr>,
+) -> assert_cmd::Command {
+    let mut cmd = deboil();
+    cmd.arg("clean").arg(input).arg("-o").arg(output);
+    cmd
+}
+
 fn dir_with(files: &[(&str, &str)]) -> TempDir {
     let dir = TempDir::new().unwrap();
     for (name, text) in files {
@@ -51,7 +61,7 @@ fn clean_directory_mirrors_the_tree_and_skips_hidden_and_unknown_files() {
     ]);
     let out = TempDir::new().unwrap();
     let target = out.path().join("clean");
-    deboil().arg("clean").arg(input.path()).arg("-o").arg(&target).arg("-q").assert().success();
+    clean_into(input.path(), &target).arg("-q").assert().success();
     assert_eq!(fs::read_to_string(target.join("a.txt")).unwrap(), CLEANED);
     assert_eq!(fs::read_to_string(target.join("sub/b.txt")).unwrap(), "Plain prose.\n");
     assert!(!target.join(".hidden.txt").exists());
@@ -99,8 +109,8 @@ fn gzip_and_zstd_round_trip() {
     let dir = dir_with(&[("in.jsonl", &line)]);
     let gz = dir.path().join("out.jsonl.gz");
     let zst = dir.path().join("out.jsonl.zst");
-    deboil().arg("clean").arg(dir.path().join("in.jsonl")).arg("-o").arg(&gz).arg("-q").assert().success();
-    deboil().arg("clean").arg(&gz).arg("-o").arg(&zst).arg("-q").assert().success();
+    clean_into(dir.path().join("in.jsonl"), &gz).arg("-q").assert().success();
+    clean_into(&gz, &zst).arg("-q").assert().success();
     let out = deboil().arg("clean").arg(&zst).arg("-q").assert().success();
     let expected = format!("{{\"text\":{}}}\n", serde_json::to_string(CLEANED).unwrap());
     assert_eq!(String::from_utf8(out.get_output().stdout.clone()).unwrap(), expected);
@@ -110,11 +120,7 @@ fn gzip_and_zstd_round_trip() {
 fn malformed_jsonl_names_file_and_line_and_leaves_no_output() {
     let dir = dir_with(&[("in.jsonl", "{\"text\":\"ok\"}\n{\"text\":\"ok\"}\n{\"text\": oops}\n")]);
     let target = dir.path().join("out.jsonl");
-    deboil()
-        .arg("clean")
-        .arg(dir.path().join("in.jsonl"))
-        .arg("-o")
-        .arg(&target)
+    clean_into(dir.path().join("in.jsonl"), &target)
         .assert()
         .code(2)
         .stderr(predicate::str::contains("in.jsonl:3: invalid JSON: expected value at line 1 column 10"));
@@ -157,14 +163,7 @@ fn invalid_utf8_names_the_line_and_skip_passes_it_through() {
 fn output_equal_to_input_is_refused() {
     let dir = dir_with(&[("a.txt", DIRTY)]);
     let path = dir.path().join("a.txt");
-    deboil()
-        .arg("clean")
-        .arg(&path)
-        .arg("-o")
-        .arg(&path)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("refusing to overwrite"));
+    clean_into(&path, &path).assert().code(2).stderr(predicate::str::contains("refusing to overwrite"));
     assert_eq!(fs::read_to_string(&path).unwrap(), DIRTY);
 }
 
@@ -183,11 +182,7 @@ fn output_reaching_an_input_by_another_path_is_refused() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("refusing to overwrite"));
-    deboil()
-        .arg("clean")
-        .arg(docs.join("a.txt"))
-        .arg("-o")
-        .arg(dir.path().join("alias/a.txt"))
+    clean_into(docs.join("a.txt"), dir.path().join("alias/a.txt"))
         .assert()
         .code(2)
         .stderr(predicate::str::contains("refusing to overwrite"));
@@ -348,14 +343,7 @@ fn many_text_documents_are_identical_for_one_and_two_jobs() {
     let out = TempDir::new().unwrap();
     for jobs in ["1", "2"] {
         let target = out.path().join(jobs);
-        deboil()
-            .arg("clean")
-            .arg(input.path())
-            .arg("-o")
-            .arg(&target)
-            .args(["-q", "-j", jobs])
-            .assert()
-            .success();
+        clean_into(input.path(), &target).args(["-q", "-j", jobs]).assert().success();
         for (name, text) in &files {
             let want = if text == DIRTY { CLEANED } else { text.as_str() };
             assert_eq!(fs::read_to_string(target.join(name)).unwrap(), want, "{name} with -j {jobs}");
@@ -375,11 +363,7 @@ fn a_bad_text_document_in_a_later_batch_stops_the_run() {
         fs::write(input.path().join(name), bytes).unwrap();
     }
     let out = TempDir::new().unwrap();
-    deboil()
-        .arg("clean")
-        .arg(input.path())
-        .arg("-o")
-        .arg(out.path().join("o"))
+    clean_into(input.path(), out.path().join("o"))
         .args(["-q", "-j", "2"])
         .assert()
         .code(2)
@@ -398,11 +382,7 @@ fn malformed_record_in_a_later_batch_names_its_line_and_leaves_no_output() {
     assert!(corpus.len() > 3 << 20, "spans several 1 MiB batches");
     let dir = dir_with(&[("in.jsonl", &corpus)]);
     let target = dir.path().join("out.jsonl");
-    deboil()
-        .arg("clean")
-        .arg(dir.path().join("in.jsonl"))
-        .arg("-o")
-        .arg(&target)
+    clean_into(dir.path().join("in.jsonl"), &target)
         .args(["-j", "2"])
         .assert()
         .code(2)
@@ -419,14 +399,7 @@ fn shards_cover_every_file_exactly_once() {
     let mut seen = Vec::new();
     for shard in 0..3 {
         let target = out.path().join(format!("s{shard}"));
-        deboil()
-            .arg("clean")
-            .arg(input.path())
-            .arg("-o")
-            .arg(&target)
-            .args(["-q", "--shard", &format!("{shard}/3")])
-            .assert()
-            .success();
+        clean_into(input.path(), &target).args(["-q", "--shard", &format!("{shard}/3")]).assert().success();
         if target.exists() {
             seen.extend(
                 fs::read_dir(&target).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()),
@@ -588,24 +561,11 @@ fn stats_of_shards_sum_to_the_stats_of_the_whole_run() {
     let input = dir_with(&refs);
     let work = TempDir::new().unwrap();
     let whole = work.path().join("whole.json");
-    deboil()
-        .arg("clean")
-        .arg(input.path())
-        .arg("-o")
-        .arg(work.path().join("all"))
-        .arg("-q")
-        .arg("--stats")
-        .arg(&whole)
-        .assert()
-        .success();
+    clean_into(input.path(), work.path().join("all")).arg("-q").arg("--stats").arg(&whole).assert().success();
     let mut shard_files = Vec::new();
     for shard in 0..4 {
         let stats = work.path().join(format!("s{shard}.json"));
-        deboil()
-            .arg("clean")
-            .arg(input.path())
-            .arg("-o")
-            .arg(work.path().join(format!("out{shard}")))
+        clean_into(input.path(), work.path().join(format!("out{shard}")))
             .args(["-q", "--shard", &format!("{shard}/4"), "--stats"])
             .arg(&stats)
             .assert()
