@@ -4,11 +4,11 @@
 use std::fs::File;
 use std::io::{BufRead, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::sync_channel;
+use std::sync::mpsc::SyncSender;
 
 use anyhow::{Context, Result, bail};
 use deboil::io::{AtomicFile, Format, InputFile, discover, open_reader};
-use deboil::runner::{Options, Outcome, Runner, Stats};
+use deboil::runner::{Options, Outcome, Runner, Stats, in_stages};
 use indicatif::ProgressBar;
 use serde::Serialize;
 
@@ -220,19 +220,18 @@ impl Job<'_, '_> {
         if inputs.is_empty() {
             return Ok(());
         }
-        let (read_tx, read_rx) = sync_channel::<Result<TextBatch>>(1);
-        let (done_tx, done_rx) = sync_channel::<Result<CleanedBatch>>(1);
         let (runner, bar) = (self.runner, self.bar.clone());
         let batch_bytes = runner.options().batch_bytes;
-        std::thread::scope(|scope| {
-            scope.spawn(move || {
+        let mut written = 0;
+        in_stages(
+            |tx: &SyncSender<Result<TextBatch>>| {
                 let (mut docs, mut size) = (TextBatch::new(), 0);
                 for input in inputs {
                     let bytes = match read_text(input, &bar) {
                         Ok(bytes) => bytes,
                         Err(e) => {
                             // What was read before goes on; then the error stops the run.
-                            let _ = read_tx.send(Ok(docs)).and_then(|()| read_tx.send(Err(e)));
+                            let _ = tx.send(Ok(docs)).and_then(|()| tx.send(Err(e)));
                             return;
                         }
                     };
@@ -240,32 +239,22 @@ impl Job<'_, '_> {
                     docs.push((input.path.clone(), bytes));
                     if docs.len() == TEXT_BATCH || size >= batch_bytes {
                         // A closed channel means a later stage stopped on an error.
-                        if read_tx.send(Ok(std::mem::take(&mut docs))).is_err() {
+                        if tx.send(Ok(std::mem::take(&mut docs))).is_err() {
                             return;
                         }
                         size = 0;
                     }
                 }
                 if !docs.is_empty() {
-                    let _ = read_tx.send(Ok(docs));
+                    let _ = tx.send(Ok(docs));
                 }
-            });
-            scope.spawn(move || {
-                for docs in read_rx {
-                    let done = docs.and_then(|docs| {
-                        let mut stats = Stats::default();
-                        let outcomes = runner.texts(&docs, &mut stats)?;
-                        Ok((docs, outcomes, stats))
-                    });
-                    let failed = done.is_err();
-                    if done_tx.send(done).is_err() || failed {
-                        return;
-                    }
-                }
-            });
-            let mut written = 0;
-            for done in done_rx {
-                let (docs, outcomes, stats) = done?;
+            },
+            |docs| {
+                let mut stats = Stats::default();
+                let outcomes = runner.texts(&docs, &mut stats)?;
+                Ok(((docs, outcomes, stats), false))
+            },
+            |(docs, outcomes, stats): CleanedBatch| {
                 self.stats.add(&stats);
                 let batch = &inputs[written..written + docs.len()];
                 written += docs.len();
@@ -273,9 +262,9 @@ impl Job<'_, '_> {
                     self.write_text(input, bytes, outcome)?;
                 }
                 self.bar.set_message(format!("{} documents", self.stats.documents));
-            }
-            Ok(())
-        })
+                Ok(())
+            },
+        )
     }
 
     /// Writes one text document's outcome to its destination.

@@ -199,10 +199,10 @@ fn words_hash(text: &str, count: usize) -> u64 {
 /// dusk", as alt text glued to its caption leaves them.
 fn doubled(rule: &Rule, ri: usize, lines: &Lines<'_>, out: &mut Vec<Candidate>) {
     for (i, line) in lines.lines.iter().enumerate() {
-        // The first word starts the second half too: a line without it again is not doubled.
         if !lines.meets_here(i, &rule.conditions) {
             continue;
         }
+        // The first word starts the second half too: a line without it again is not doubled.
         let Some(first) = words(line.text).next() else { continue };
         if memchr::memmem::find(&line.text.as_bytes()[first.len()..], first).is_none() {
             continue;

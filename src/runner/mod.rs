@@ -2,12 +2,13 @@
 //! and come out in input order through one writer. Memory is bounded by the batch size times
 //! the batches in flight (two read ahead, one being cleaned), whatever the corpus size.
 
+mod stages;
 mod stats;
 
 use std::borrow::Cow;
 use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{SyncSender, sync_channel};
+use std::sync::mpsc::SyncSender;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -17,6 +18,7 @@ use crate::io::InputError;
 use crate::io::jsonl::{Fields, Record};
 use crate::rules::RuleSet;
 
+pub use stages::in_stages;
 pub use stats::{LISTED, RuleCount, Stats};
 
 /// Default for `--max-removed`: a document losing more than this share of its characters is
@@ -233,25 +235,15 @@ impl<'r> Runner<'r> {
         stats: &mut Stats,
     ) -> Result<(), RunError> {
         let batch_bytes = self.opts.batch_bytes.max(1);
-        let (read_tx, read_rx) = sync_channel::<std::io::Result<Batch>>(2);
-        let (done_tx, done_rx) = sync_channel::<Result<Vec<ChunkOut>, RunError>>(1);
-        std::thread::scope(|scope| {
-            scope.spawn(move || read_batches(input, batch_bytes, read_tx));
-            scope.spawn(move || {
-                for batch in read_rx {
-                    let done = match batch {
-                        Ok(batch) => Ok(self.process(&batch, path)),
-                        Err(e) => Err(RunError::Input(InputError::io(path, e))),
-                    };
-                    let last = done.as_ref().map_or(true, |d| d.iter().any(|c| c.error.is_some()));
-                    // A closed channel means the writer stopped on an error of its own.
-                    if done_tx.send(done).is_err() || last {
-                        return;
-                    }
-                }
-            });
-            for done in done_rx {
-                for chunk in done? {
+        in_stages(
+            |tx| read_batches(input, path, batch_bytes, tx),
+            |batch| {
+                let chunks = self.process(&batch, path);
+                let last = chunks.iter().any(|c| c.error.is_some());
+                Ok((chunks, last))
+            },
+            |chunks| {
+                for chunk in chunks {
                     out.write_all(&chunk.out)
                         .map_err(|source| RunError::Output { path: "-".into(), source })?;
                     if let Some(r) = rejects.as_deref_mut() {
@@ -263,9 +255,9 @@ impl<'r> Runner<'r> {
                         return Err(e.into());
                     }
                 }
-            }
-            Ok(())
-        })
+                Ok(())
+            },
+        )
     }
 
     fn process(&self, batch: &Batch, path: &Path) -> Vec<ChunkOut> {
@@ -387,8 +379,9 @@ fn annotation_json(cleaned: &Cleaned<'_>) -> String {
 /// of a read moves on to the next batch.
 fn read_batches(
     mut input: Box<dyn BufRead + Send + '_>,
+    path: &Path,
     batch_bytes: usize,
-    tx: SyncSender<std::io::Result<Batch>>,
+    tx: &SyncSender<Result<Batch, RunError>>,
 ) {
     /// The smallest read: larger than the reader's buffer, so that it is bypassed.
     const READ: usize = 1 << 17;
@@ -411,7 +404,7 @@ fn read_batches(
                 }
                 Ok(_) => has_newline = has_newline || memchr::memchr(b'\n', &buf[len..]).is_some(),
                 Err(e) => {
-                    let _ = tx.send(Err(e));
+                    let _ = tx.send(Err(RunError::Input(InputError::io(path, e))));
                     return;
                 }
             }
@@ -439,6 +432,8 @@ pub fn utf8_error(path: &Path, bytes: &[u8], e: std::str::Utf8Error) -> InputErr
 
 #[cfg(test)]
 mod tests {
+    use std::sync::mpsc::sync_channel;
+
     use super::*;
 
     /// Batches hold whole lines, in order, numbered from their first line, whatever the batch
@@ -455,7 +450,7 @@ mod tests {
             let (tx, rx) = sync_channel(4);
             let reader = Box::new(std::io::Cursor::new(input.clone().into_bytes()));
             std::thread::scope(|s| {
-                s.spawn(|| read_batches(reader, batch_bytes, tx));
+                s.spawn(move || read_batches(reader, Path::new("test"), batch_bytes, &tx));
                 let mut joined = Vec::new();
                 let mut line = 1;
                 for batch in rx {
