@@ -20,9 +20,10 @@
 //!   than the longest match of a pattern anchored at both ends skips it.
 //!
 //! Separate regexes rather than one union automaton: a union of a hundred Unicode patterns has
-//! too many states for a lazy DFA to cache. A Unicode `\b` makes the lazy DFA give up on
-//! non-ASCII text, so rules with one are tried with the assertion dropped (a wider pattern) and
-//! confirmed with their own regex.
+//! too many states for a lazy DFA to cache. A rule with several alternatives is tried only on
+//! those the line passed, each compiled on its own (smaller automata). A Unicode `\b` makes the
+//! lazy DFA give up on non-ASCII text, so on such lines an alternative with one is first tried
+//! with the assertion dropped (a wider pattern), and confirmed with its own regex.
 
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::{Anchored, MatchKind as AcMatchKind, StartKind};
@@ -67,15 +68,18 @@ struct Check {
     max_len: usize,
     /// Bytes the line must contain: one mask per clause, over [`LineMatcher::bits`].
     needs: Vec<u64>,
+    /// This alternative's own regex, when its rule has others (else the rule's regex is
+    /// tried): a rule is tried only on the alternatives the line passed, which are smaller
+    /// automata, and free of the others' word boundaries (see [`Branch::own`]).
+    own: Option<meta::Regex>,
+    /// The alternative with word boundaries dropped, when it has any (see [`Branch::wide`]).
+    wide: Option<meta::Regex>,
 }
 
 /// Prefilter over every rule that has a pattern.
 #[derive(Debug, Clone)]
 pub(crate) struct LineMatcher {
     checks: Vec<Check>,
-    /// Per rule index: its pattern with word boundaries dropped, to try before its own regex
-    /// (only for rules that have a word boundary).
-    wide: Vec<Option<meta::Regex>>,
     /// Anchored checks whose matches start with a literal: `(key, literal, check)` sorted by
     /// the key, the literal's first [`MIN_LITERAL`] bytes.
     starts: Vec<(u32, Vec<u8>, u32)>,
@@ -239,7 +243,6 @@ impl LineMatcher {
         let analysed: Vec<Analysed> = sources.par_iter().map(analyse).collect::<Result<_, _>>()?;
         let mut m = LineMatcher {
             checks: Vec::new(),
-            wide: Vec::new(),
             starts: Vec::new(),
             by_first: vec![Vec::new(); 256],
             by_first_long: vec![Vec::new(); 256],
@@ -254,11 +257,7 @@ impl LineMatcher {
         let half = second_sets_at(analysed.iter().map(|a| a.branches.len()).sum()) as u32;
         let mut literals: Vec<(Vec<u8>, u32)> = Vec::new();
         let mut long_literals: Vec<(Vec<u8>, u32)> = Vec::new();
-        for Analysed { rule, wide, branches } in analysed {
-            if m.wide.len() <= rule {
-                m.wide.resize(rule + 1, None);
-            }
-            m.wide[rule] = wide;
+        for Analysed { rule, branches } in analysed {
             for branch in branches {
                 let ci = m.checks.len() as u32;
                 let (lits, second, byte_gated) = match branch.gate {
@@ -280,6 +279,8 @@ impl LineMatcher {
                     anchored: branch.anchored,
                     max_len: branch.max_len,
                     needs: Vec::new(),
+                    own: branch.own,
+                    wide: branch.wide,
                 };
                 needs.push(branch.needs);
                 if let Some(starts) = branch.starts {
@@ -333,20 +334,29 @@ impl LineMatcher {
     ) {
         SCRATCH.with(|scratch| {
             let mut scratch = scratch.borrow_mut();
-            let Scratch { lit_hit, done } = &mut *scratch;
+            let Scratch { lit_hit, done, tried, allowed } = &mut *scratch;
             // Check `ci`'s first literal set is bit `ci`; its second, bit `half + ci`.
             let half = second_sets_at(self.checks.len());
             lit_hit.clear();
             lit_hit.resize(2 * half / 64, 0);
             done.clear();
             done.resize(rules.len().div_ceil(64), 0);
+            tried.clear();
+            tried.resize(half / 64, 0);
+            allowed.clear();
+            allowed.resize(rules.len().div_ceil(64), 0);
             let bit = |set: &[u64], i: usize| set[i / 64] & (1 << (i % 64)) != 0;
             // The summary of the line's bytes, for the checks' needs: built when first asked for.
             let mut summary: Option<u64> = None;
+            let mut is_ascii: Option<bool> = None;
             let mut try_check = |ci: u32, done: &mut Vec<u64>| {
                 let check = &self.checks[ci as usize];
                 let rule = check.rule;
-                if (long && !check.long_ok) || line.len() > check.max_len || bit(done, rule) {
+                if (long && !check.long_ok)
+                    || line.len() > check.max_len
+                    || bit(done, rule)
+                    || bit(tried, ci as usize)
+                {
                     return;
                 }
                 if !check.needs.is_empty()
@@ -357,17 +367,29 @@ impl LineMatcher {
                 {
                     return;
                 }
-                // Whatever the outcome, the rule is decided for this line.
-                done[rule / 64] |= 1 << (rule % 64);
-                if !pre(rule) {
+                tried[ci as usize / 64] |= 1 << (ci % 64);
+                // The rule's cheap conditions, asked once per line.
+                if !bit(allowed, rule) {
+                    if !pre(rule) {
+                        done[rule / 64] |= 1 << (rule % 64);
+                        return;
+                    }
+                    allowed[rule / 64] |= 1 << (rule % 64);
+                }
+                // The wider pattern only pays on non-ASCII lines, where a word boundary makes
+                // the regex leave its lazy DFA; on ASCII lines it would only run twice on hits.
+                let ascii = *is_ascii.get_or_insert_with(|| line.is_ascii());
+                if !ascii && check.wide.as_ref().is_some_and(|w| !w.is_match(line)) {
                     return;
                 }
-                if self.wide[rule].as_ref().is_some_and(|w| !w.is_match(line))
-                    || !rules[rule].regex.as_ref().is_some_and(|r| r.is_match(line))
-                {
-                    return;
+                let matched = match &check.own {
+                    Some(own) => own.is_match(line),
+                    None => rules[rule].regex.as_ref().is_some_and(|r| r.is_match(line)),
+                };
+                if matched {
+                    done[rule / 64] |= 1 << (rule % 64);
+                    f(rule);
                 }
-                f(rule);
             };
             // Checks whose literal occurs: one pass over the line for all of them.
             let (gate, by_first) = if long {
@@ -433,8 +455,6 @@ impl LineMatcher {
 /// What the prefilter makes of one rule, before its checks are numbered.
 struct Analysed {
     rule: usize,
-    /// Its pattern with word boundaries dropped, if it has any.
-    wide: Option<meta::Regex>,
     /// One per top-level alternative of its patterns: the future checks.
     branches: Vec<Branch>,
 }
@@ -450,6 +470,13 @@ struct Branch {
     needs: Needs,
     /// The bytes a match can start with, and whether it can be empty.
     first: (ByteSet, bool),
+    /// The alternative compiled on its own, when the rule has several: the rule's regex
+    /// holds them all, and one word boundary in any of them makes it leave its lazy DFA on
+    /// every non-ASCII line (for a slower engine, some fifty times slower on a hit).
+    own: Option<meta::Regex>,
+    /// The alternative with word boundaries dropped, when it has any: a lazy DFA to the end
+    /// on any text, tried first on non-ASCII lines, where `own` may not be.
+    wide: Option<meta::Regex>,
 }
 
 /// Analyses one rule's patterns: their alternatives, gates, needs and first bytes.
@@ -466,19 +493,11 @@ fn analyse(src: &PatternSource<'_>) -> Result<Analysed, String> {
         alternatives.extend(top_alternatives(&parse(pattern)?));
     }
     let stripped: Vec<(Hir, bool)> = alternatives.iter().map(without_word_boundaries).collect();
-    let wide = if stripped.iter().any(|s| s.1) {
-        let hirs = stripped.iter().map(|s| s.0.clone()).collect();
-        let wide = meta::Regex::builder()
-            .build_from_hir(&Hir::alternation(hirs))
-            .map_err(|e| format!("compiling the rule set: {e}"))?;
-        Some(wide)
-    } else {
-        None
-    };
+    let several = alternatives.len() > 1;
     let branches = alternatives
         .iter()
         .zip(&stripped)
-        .map(|(alternative, (stripped, _))| {
+        .map(|(alternative, (stripped, widened))| {
             let folded = fold_ascii_case(stripped);
             let props = alternative.properties();
             let anchored = props.look_set_prefix().contains(Look::Start);
@@ -491,7 +510,9 @@ fn analyse(src: &PatternSource<'_>) -> Result<Analysed, String> {
                 Some(n) if anchored && props.look_set_suffix().contains(Look::End) => n,
                 _ => usize::MAX,
             };
-            Branch {
+            Ok(Branch {
+                own: several.then(|| compile_hir(alternative)).transpose()?,
+                wide: widened.then(|| compile_hir(stripped)).transpose()?,
                 anchored,
                 starts,
                 gate,
@@ -500,10 +521,23 @@ fn analyse(src: &PatternSource<'_>) -> Result<Analysed, String> {
                 long_ok: src.max_words.is_none_or(|w| w > LONG_LINE_WORDS) && max_len > 2 * LONG_LINE_WORDS,
                 needs: Needs::of(stripped),
                 first: first_bytes(alternative),
-            }
+            })
         })
-        .collect();
-    Ok(Analysed { rule: src.rule, wide, branches })
+        .collect::<Result<_, String>>()?;
+    Ok(Analysed { rule: src.rule, branches })
+}
+
+/// Compiles a pattern the prefilter derived from a rule's, within the limits rule patterns
+/// get (they are no larger than the rule's own).
+fn compile_hir(hir: &Hir) -> Result<meta::Regex, String> {
+    meta::Regex::builder()
+        .configure(
+            meta::Config::new()
+                .nfa_size_limit(Some(super::REGEX_SIZE_LIMIT))
+                .hybrid_cache_capacity(2 * super::REGEX_SIZE_LIMIT),
+        )
+        .build_from_hir(hir)
+        .map_err(|e| format!("compiling the rule set: {e}"))
 }
 
 /// Per-thread buffers for [`LineMatcher::for_each_match`], so that no line allocates.
@@ -513,6 +547,10 @@ struct Scratch {
     lit_hit: Vec<u64>,
     /// Rules already decided for the line, as a bitset.
     done: Vec<u64>,
+    /// Checks already tried on the line, as a bitset.
+    tried: Vec<u64>,
+    /// Rules whose cheap conditions the line meets, as a bitset.
+    allowed: Vec<u64>,
 }
 
 thread_local! {
@@ -864,6 +902,41 @@ mod tests {
             lines += 1;
         }
         assert!(lines > 1000 && long > 20, "{lines} lines, {long} long");
+    }
+
+    /// A rule is tried on each alternative the line passed, until one matches: one that fails
+    /// does not decide the rule, a word boundary in one does not slow or change the others, and
+    /// on non-ASCII lines the boundary still holds.
+    #[test]
+    fn rules_are_tried_alternative_by_alternative() {
+        let toml = r#"
+[[rule]]
+id = "two-ways"
+category = "promo"
+kind = "line"
+description = "Two alternatives sharing a gate literal; one has word boundaries."
+patterns = ['^Sponsored\b.{0,40}$', '^Sponsored content by [^()]{1,80}$']
+remove = ["Sponsored content by Acme Ltd", "Sponsored: the Acme story"]
+keep = ["Sponsoredcontent and more"]
+"#;
+        let mut b = crate::rules::RuleSetBuilder::new();
+        b.add_source("t.toml", toml).unwrap();
+        let rules = b.build().unwrap();
+        let matches = |line: &str| {
+            let mut got = Vec::new();
+            rules.matcher.for_each_match(line, false, rules.rules(), |_| true, |ri| got.push(ri));
+            got
+        };
+        // The first alternative fails (more than 40 characters follow), the second matches.
+        let long_tail = "Sponsored content by Café Ünïcode Holdings and Partners of the Greater Region";
+        assert_eq!(matches(long_tail), vec![0]);
+        assert_eq!(matches("Sponsored — “Café” week"), vec![0]);
+        assert!(matches("Sponsoredé “Café” week").is_empty());
+        for line in [long_tail, "Sponsored — “Café” week", "Sponsoredé “Café” week", "Sponsored content"]
+        {
+            let own = rules.rules()[0].regex.as_ref().unwrap().is_match(line);
+            assert_eq!(!matches(line).is_empty(), own, "{line:?}");
+        }
     }
 
     #[test]
