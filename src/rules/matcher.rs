@@ -80,10 +80,13 @@ struct Check {
 #[derive(Debug, Clone)]
 pub(crate) struct LineMatcher {
     checks: Vec<Check>,
-    /// Anchored checks whose matches start with a literal: `(key, literal, check)` sorted by
-    /// the key, the literal's first [`MIN_LITERAL`] bytes.
-    starts: Vec<(u32, Vec<u8>, u32)>,
-    /// Per first byte of a line: the other anchored checks (indices into `checks`) it allows.
+    /// Anchored checks whose matches start with a literal, grouped by the slot of the
+    /// literal's first [`MIN_LITERAL`] bytes (see [`start_slot`]).
+    starts: Vec<StartLiteral>,
+    /// Where each slot's literals are in `starts`: from `start_slots[slot]` to the next slot's
+    /// start. Most lines' heads fall in an empty slot.
+    start_slots: Vec<u16>,
+    /// Per first byte of a line: the other anchored checks it allows, as [`FirstEntry`]s.
     by_first: Vec<Vec<u32>>,
     /// The same for long lines: only the checks that can match one.
     by_first_long: Vec<Vec<u32>>,
@@ -244,6 +247,7 @@ impl LineMatcher {
         let mut m = LineMatcher {
             checks: Vec::new(),
             starts: Vec::new(),
+            start_slots: Vec::new(),
             by_first: vec![Vec::new(); 256],
             by_first_long: vec![Vec::new(); 256],
             literals: None,
@@ -284,14 +288,15 @@ impl LineMatcher {
                 };
                 needs.push(branch.needs);
                 if let Some(starts) = branch.starts {
-                    m.starts.extend(starts.into_iter().map(|lit| (start_key(&lit), lit, ci)));
+                    m.starts.extend(starts.iter().map(|lit| StartLiteral::new(lit, ci)));
                 } else if check.anchored {
                     let (first, nullable) = branch.first;
+                    let entry = first_entry(ci, &check);
                     for b in 0..=255u8 {
                         if nullable || first.contains(b) {
-                            m.by_first[b as usize].push(ci);
+                            m.by_first[b as usize].push(entry);
                             if check.long_ok {
-                                m.by_first_long[b as usize].push(ci);
+                                m.by_first_long[b as usize].push(entry);
                             }
                         }
                     }
@@ -309,7 +314,11 @@ impl LineMatcher {
                 }
             }
         }
-        m.starts.sort();
+        m.starts.sort_by_key(|s| (start_slot(s.bytes), s.bytes, s.check));
+        m.start_slots = (0..=START_SLOTS)
+            .map(|slot| m.starts.partition_point(|s| start_slot(s.bytes) < slot))
+            .map(|at| u16::try_from(at).map_err(|_| "too many start literals".to_string()))
+            .collect::<Result<_, _>>()?;
         m.bits = ByteBits::new(&needs);
         for (check, needs) in m.checks.iter_mut().zip(&needs) {
             check.needs = m.bits.masks(needs);
@@ -410,23 +419,27 @@ impl LineMatcher {
                 bit(lit_hit, ci as usize)
                     && (!self.checks[ci as usize].gated_twice || bit(lit_hit, half + ci as usize))
             };
-            let passes_gate = |ci: u32, lit_hit: &[u64]| {
-                let check = &self.checks[ci as usize];
-                !check.gated || both_sets(ci, lit_hit) || (check.byte_gated && bytes_found(ci))
+            // From the entry alone, without loading the check, for the many that fail.
+            let passes_gate = |entry: u32, lit_hit: &[u64]| {
+                let ci = entry >> 2;
+                entry & GATED == 0
+                    || (bit(lit_hit, ci as usize) && both_sets(ci, lit_hit))
+                    || (entry & BYTE_GATED != 0 && bytes_found(ci))
             };
-            if let Some(head) = line.as_bytes().get(..MIN_LITERAL) {
-                let key = start_key(head);
-                let from = self.starts.partition_point(|s| s.0 < key);
-                for (_, lit, ci) in self.starts[from..].iter().take_while(|s| s.0 == key) {
-                    if line.as_bytes().get(..lit.len()).is_some_and(|h| h.eq_ignore_ascii_case(lit)) {
-                        try_check(*ci, done);
+            if line.len() >= MIN_LITERAL {
+                let head = head_of(line.as_bytes());
+                let slot = start_slot(head);
+                let (from, to) = (self.start_slots[slot], self.start_slots[slot + 1]);
+                for start in &self.starts[from as usize..to as usize] {
+                    if head & start.mask == start.bytes {
+                        try_check(start.check, done);
                     }
                 }
             }
             let first = line.as_bytes().first().copied().unwrap_or(0);
-            for &ci in &by_first[first as usize] {
-                if passes_gate(ci, lit_hit) {
-                    try_check(ci, done);
+            for &entry in &by_first[first as usize] {
+                if passes_gate(entry, lit_hit) {
+                    try_check(entry >> 2, done);
                 }
             }
             for word in 0..half / 64 {
@@ -566,11 +579,52 @@ fn top_alternatives(hir: &Hir) -> Vec<Hir> {
     }
 }
 
-/// The index key of a start literal or of a line's head: its first [`MIN_LITERAL`] bytes in
-/// ASCII lower case.
-fn start_key(bytes: &[u8]) -> u32 {
-    bytes[..MIN_LITERAL].iter().fold(0, |k, b| (k << 8) | u32::from(b.to_ascii_lowercase()))
+/// A start literal (at most eight bytes, ASCII lower case) and the check it admits.
+#[derive(Debug, Clone)]
+struct StartLiteral {
+    /// The literal's bytes, little-endian, as [`head_of`] reads a line's.
+    bytes: u64,
+    /// Ones over the literal's bytes.
+    mask: u64,
+    check: u32,
 }
+
+impl StartLiteral {
+    fn new(lit: &[u8], check: u32) -> StartLiteral {
+        let mask = if lit.len() >= 8 { u64::MAX } else { (1u64 << (8 * lit.len())) - 1 };
+        StartLiteral { bytes: head_of(lit) & mask, mask, check }
+    }
+}
+
+/// Slots of the start literals' index: a few hundred literals leave most of them empty.
+const START_SLOTS: usize = 1024;
+
+/// The slot of a head (or start literal) read by [`head_of`]: a hash of its first
+/// [`MIN_LITERAL`] bytes.
+fn start_slot(head: u64) -> usize {
+    let key = (head & 0xff_ffff) as u32;
+    (key.wrapping_mul(0x9E37_79B1) >> 22) as usize
+}
+
+/// The first eight bytes of `bytes` (zeros past its end) in ASCII lower case, little-endian:
+/// a start literal is compared with a line's head in one step.
+fn head_of(bytes: &[u8]) -> u64 {
+    let mut head = [0u8; 8];
+    let n = bytes.len().min(8);
+    head[..n].copy_from_slice(&bytes[..n]);
+    u64::from_le_bytes(head.map(|b| b.to_ascii_lowercase()))
+}
+
+/// An entry of [`LineMatcher::by_first`]: the check's index shifted left by two, and its gate
+/// as flags in the low bits ([`GATED`], [`BYTE_GATED`]).
+fn first_entry(ci: u32, check: &Check) -> u32 {
+    (ci << 2) | if check.gated { GATED } else { 0 } | if check.byte_gated { BYTE_GATED } else { 0 }
+}
+
+/// Flag of a [`first_entry`]: the check is gated by literals.
+const GATED: u32 = 1;
+/// Flag of a [`first_entry`]: by byte gates.
+const BYTE_GATED: u32 = 2;
 
 /// The literals every match of an anchored (case-folded) pattern starts with, if there are a
 /// few of at least [`MIN_LITERAL`] bytes.
@@ -946,7 +1000,10 @@ keep = ["Sponsoredcontent and more"]
         assert_eq!(start_literals(&parse(r"^By \w+")), Some(lits(&["by "])));
         assert_eq!(start_literals(&parse(r"^B\w+")), None);
         assert_eq!(start_literals(&parse(r"^\w+ said")), None);
-        assert_eq!(start_key(b"ReAd"), start_key(b"rea"));
+        assert_eq!(start_slot(head_of(b"ReAd")), start_slot(head_of(b"rea")));
+        let lit = StartLiteral::new(b"read m", 0);
+        assert_eq!(head_of(b"READ MORE: x") & lit.mask, lit.bytes);
+        assert_ne!(head_of(b"Read") & lit.mask, lit.bytes);
     }
 
     /// Lines are walked in two or four parts: a literal anywhere, across a cut too, is found.
