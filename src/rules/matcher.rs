@@ -22,8 +22,9 @@
 //! Separate regexes rather than one union automaton: a union of a hundred Unicode patterns has
 //! too many states for a lazy DFA to cache. A rule with several alternatives is tried only on
 //! those the line passed, each compiled on its own (smaller automata). A Unicode `\b` makes the
-//! lazy DFA give up on non-ASCII text, so on such lines an alternative with one is first tried
-//! with the assertion dropped (a wider pattern), and confirmed with its own regex.
+//! lazy DFA give up on non-ASCII text: an alternative with one is tried with ASCII boundaries
+//! on lines without non-ASCII word characters (the same matches there), and elsewhere first
+//! with the assertion dropped (a wider pattern), then confirmed with its own regex.
 
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::{Anchored, MatchKind as AcMatchKind, StartKind};
@@ -74,6 +75,8 @@ struct Check {
     own: Option<meta::Regex>,
     /// The alternative with word boundaries dropped, when it has any (see [`Branch::wide`]).
     wide: Option<meta::Regex>,
+    /// The alternative with ASCII word boundaries (see [`Branch::ascii_words`]).
+    ascii_words: Option<meta::Regex>,
 }
 
 /// Prefilter over every rule that has a pattern.
@@ -285,6 +288,7 @@ impl LineMatcher {
                     needs: Vec::new(),
                     own: branch.own,
                     wide: branch.wide,
+                    ascii_words: branch.ascii_words,
                 };
                 needs.push(branch.needs);
                 if let Some(starts) = branch.starts {
@@ -357,7 +361,7 @@ impl LineMatcher {
             let bit = |set: &[u64], i: usize| set[i / 64] & (1 << (i % 64)) != 0;
             // The summary of the line's bytes, for the checks' needs: built when first asked for.
             let mut summary: Option<u64> = None;
-            let mut is_ascii: Option<bool> = None;
+            let mut non_ascii_word: Option<bool> = None;
             let mut try_check = |ci: u32, done: &mut Vec<u64>| {
                 let check = &self.checks[ci as usize];
                 let rule = check.rule;
@@ -385,15 +389,20 @@ impl LineMatcher {
                     }
                     allowed[rule / 64] |= 1 << (rule % 64);
                 }
-                // The wider pattern only pays on non-ASCII lines, where a word boundary makes
-                // the regex leave its lazy DFA; on ASCII lines it would only run twice on hits.
-                let ascii = *is_ascii.get_or_insert_with(|| line.is_ascii());
-                if !ascii && check.wide.as_ref().is_some_and(|w| !w.is_match(line)) {
-                    return;
-                }
-                let matched = match &check.own {
-                    Some(own) => own.is_match(line),
-                    None => rules[rule].regex.as_ref().is_some_and(|r| r.is_match(line)),
+                // A Unicode word boundary makes a regex leave its lazy DFA at the first
+                // non-ASCII byte. Where no non-ASCII word character is, ASCII boundaries are the
+                // same; elsewhere the wider pattern turns most lines away first.
+                let matched = if let Some(ascii_words) = &check.ascii_words
+                    && !*non_ascii_word.get_or_insert_with(|| has_non_ascii_word(line))
+                {
+                    ascii_words.is_match(line)
+                } else if check.wide.as_ref().is_some_and(|w| !w.is_match(line)) {
+                    false
+                } else {
+                    match &check.own {
+                        Some(own) => own.is_match(line),
+                        None => rules[rule].regex.as_ref().is_some_and(|r| r.is_match(line)),
+                    }
                 };
                 if matched {
                     done[rule / 64] |= 1 << (rule % 64);
@@ -488,8 +497,13 @@ struct Branch {
     /// every non-ASCII line (for a slower engine, some fifty times slower on a hit).
     own: Option<meta::Regex>,
     /// The alternative with word boundaries dropped, when it has any: a lazy DFA to the end
-    /// on any text, tried first on non-ASCII lines, where `own` may not be.
+    /// on any text, tried first on lines with non-ASCII word characters, where `own` may not
+    /// be.
     wide: Option<meta::Regex>,
+    /// The alternative with its Unicode word boundaries made ASCII, when it has any: exact,
+    /// and a lazy DFA to the end, on lines without non-ASCII word characters (most lines;
+    /// curly quotes and dashes are not word characters).
+    ascii_words: Option<meta::Regex>,
 }
 
 /// Analyses one rule's patterns: their alternatives, gates, needs and first bytes.
@@ -526,6 +540,7 @@ fn analyse(src: &PatternSource<'_>) -> Result<Analysed, String> {
             Ok(Branch {
                 own: several.then(|| compile_hir(alternative)).transpose()?,
                 wide: widened.then(|| compile_hir(stripped)).transpose()?,
+                ascii_words: with_ascii_word_boundaries(alternative).map(|h| compile_hir(&h)).transpose()?,
                 anchored,
                 starts,
                 gate,
@@ -864,24 +879,53 @@ fn add_first(hir: &Hir, set: &mut ByteSet) -> bool {
 /// The pattern with every word-boundary assertion replaced by an empty match (a wider
 /// pattern), and whether there was any.
 fn without_word_boundaries(hir: &Hir) -> (Hir, bool) {
-    let mut widened = false;
-    let out = strip(hir, &mut widened);
-    (out, widened)
+    let widened = std::cell::Cell::new(false);
+    let out = rewrite_looks(hir, &|look| {
+        let word = is_word_look(look);
+        widened.set(widened.get() || word);
+        word.then(Hir::empty)
+    });
+    (out, widened.get())
 }
 
-fn strip(hir: &Hir, widened: &mut bool) -> Hir {
+/// The pattern with its Unicode word-boundary assertions made ASCII ones, which a lazy DFA
+/// follows on any text: the same matches on a line without non-ASCII word characters (see
+/// [`has_non_ascii_word`]), and `None` when it has no Unicode word boundary.
+fn with_ascii_word_boundaries(hir: &Hir) -> Option<Hir> {
+    let changed = std::cell::Cell::new(false);
+    let out = rewrite_looks(hir, &|look| {
+        let ascii = match look {
+            Look::WordUnicode => Look::WordAscii,
+            Look::WordUnicodeNegate => Look::WordAsciiNegate,
+            Look::WordStartUnicode => Look::WordStartAscii,
+            Look::WordEndUnicode => Look::WordEndAscii,
+            Look::WordStartHalfUnicode => Look::WordStartHalfAscii,
+            Look::WordEndHalfUnicode => Look::WordEndHalfAscii,
+            _ => return None,
+        };
+        changed.set(true);
+        Some(Hir::look(ascii))
+    });
+    changed.get().then_some(out)
+}
+
+/// Whether `line` holds a non-ASCII character that a Unicode `\w` matches (`é`, `ж`; not
+/// `“` or `—`): where Unicode and ASCII word boundaries can differ.
+fn has_non_ascii_word(line: &str) -> bool {
+    !line.is_ascii() && line.chars().any(|c| !c.is_ascii() && regex_syntax::is_word_character(c))
+}
+
+/// `hir` with each look-around assertion replaced by what `f` gives for it (kept when `None`).
+fn rewrite_looks(hir: &Hir, f: &dyn Fn(Look) -> Option<Hir>) -> Hir {
     match hir.kind() {
-        HirKind::Look(look) if is_word_look(*look) => {
-            *widened = true;
-            Hir::empty()
-        }
-        HirKind::Concat(subs) => Hir::concat(subs.iter().map(|h| strip(h, widened)).collect()),
-        HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(|h| strip(h, widened)).collect()),
+        HirKind::Look(look) => f(*look).unwrap_or_else(|| hir.clone()),
+        HirKind::Concat(subs) => Hir::concat(subs.iter().map(|h| rewrite_looks(h, f)).collect()),
+        HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(|h| rewrite_looks(h, f)).collect()),
         HirKind::Repetition(rep) => {
-            Hir::repetition(Repetition { sub: Box::new(strip(&rep.sub, widened)), ..rep.clone() })
+            Hir::repetition(Repetition { sub: Box::new(rewrite_looks(&rep.sub, f)), ..rep.clone() })
         }
         HirKind::Capture(cap) => {
-            Hir::capture(Capture { sub: Box::new(strip(&cap.sub, widened)), ..cap.clone() })
+            Hir::capture(Capture { sub: Box::new(rewrite_looks(&cap.sub, f)), ..cap.clone() })
         }
         _ => hir.clone(),
     }
@@ -985,12 +1029,29 @@ keep = ["Sponsoredcontent and more"]
         let long_tail = "Sponsored content by Café Ünïcode Holdings and Partners of the Greater Region";
         assert_eq!(matches(long_tail), vec![0]);
         assert_eq!(matches("Sponsored — “Café” week"), vec![0]);
+        // No non-ASCII word character: tried with ASCII word boundaries.
+        assert!(!has_non_ascii_word("Sponsored — “the” week"));
+        assert_eq!(matches("Sponsored — “the” week"), vec![0]);
+        assert!(matches("Sponsored_x — “the” week").is_empty());
         assert!(matches("Sponsoredé “Café” week").is_empty());
         for line in [long_tail, "Sponsored — “Café” week", "Sponsoredé “Café” week", "Sponsored content"]
         {
             let own = rules.rules()[0].regex.as_ref().unwrap().is_match(line);
             assert_eq!(!matches(line).is_empty(), own, "{line:?}");
         }
+    }
+
+    #[test]
+    fn ascii_word_boundaries_only_where_unicode_ones_are() {
+        assert!(has_non_ascii_word("Café") && has_non_ascii_word("жук") && has_non_ascii_word("٣"));
+        assert!(!has_non_ascii_word("“Quoted” — ‘dashes’ … • © ™") && !has_non_ascii_word("plain"));
+        let ascii = with_ascii_word_boundaries(&parse(r"\bAd\B|x")).unwrap();
+        let expected = Hir::alternation(vec![
+            Hir::concat(vec![Hir::look(Look::WordAscii), parse("Ad"), Hir::look(Look::WordAsciiNegate)]),
+            parse("x"),
+        ]);
+        assert_eq!(ascii, expected);
+        assert_eq!(with_ascii_word_boundaries(&parse(r"^Ad(?-u:\b)")), None);
     }
 
     #[test]
