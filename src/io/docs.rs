@@ -23,7 +23,7 @@ pub struct OwnedDoc {
 const BATCH_BYTES: usize = 2 << 20;
 
 /// Reads every document of `inputs`, in order, and hands them to `f` in batches of about
-/// [`BATCH_BYTES`]; stops at the first error (an unreadable file, a malformed record).
+/// two MiB of text; stops at the first error (an unreadable file, a malformed record).
 pub fn read_docs<E: From<InputError>>(
     inputs: &[InputFile],
     fields: &Fields,

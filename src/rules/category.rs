@@ -9,7 +9,7 @@ pub enum Category {
     Caption,
     /// Photo and wire credits (`REUTERS/Jane Doe`, `(AP Photo/...)`).
     Credit,
-    /// "More from <Site>", "Related", "Read more" teaser sections.
+    /// `More from <Site>`, "Related", "Read more" teaser sections.
     MoreFrom,
     /// Sponsored and promotional copy.
     Promo,

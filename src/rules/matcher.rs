@@ -73,7 +73,7 @@ struct Check {
     /// tried): a rule is tried only on the alternatives the line passed, which are smaller
     /// automata, and free of the others' word boundaries (see [`Branch::own`]).
     own: Option<meta::Regex>,
-    /// The alternative with word boundaries dropped, when it has any (see [`Branch::wide`]).
+    /// The alternative with word boundaries dropped (see [`Branch::wide`]).
     wide: Option<meta::Regex>,
     /// The alternative with ASCII word boundaries (see [`Branch::ascii_words`]).
     ascii_words: Option<meta::Regex>,
@@ -89,7 +89,7 @@ pub(crate) struct LineMatcher {
     /// Where each slot's literals are in `starts`: from `start_slots[slot]` to the next slot's
     /// start. Most lines' heads fall in an empty slot.
     start_slots: Vec<u16>,
-    /// Per first byte of a line: the other anchored checks it allows, as [`FirstEntry`]s.
+    /// Per first byte of a line: the other anchored checks it allows, as [`first_entry`] gives them.
     by_first: Vec<Vec<u32>>,
     /// The same for long lines: only the checks that can match one.
     by_first_long: Vec<Vec<u32>>,
@@ -496,9 +496,9 @@ struct Branch {
     /// holds them all, and one word boundary in any of them makes it leave its lazy DFA on
     /// every non-ASCII line (for a slower engine, some fifty times slower on a hit).
     own: Option<meta::Regex>,
-    /// The alternative with word boundaries dropped, when it has any: a lazy DFA to the end
-    /// on any text, tried first on lines with non-ASCII word characters, where `own` may not
-    /// be.
+    /// The alternative with word boundaries dropped, when it has Unicode ones: a lazy DFA to
+    /// the end on any text, tried first on lines with non-ASCII word characters, where `own`
+    /// may not be.
     wide: Option<meta::Regex>,
     /// The alternative with its Unicode word boundaries made ASCII, when it has any: exact,
     /// and a lazy DFA to the end, on lines without non-ASCII word characters (most lines;
@@ -519,12 +519,12 @@ fn analyse(src: &PatternSource<'_>) -> Result<Analysed, String> {
     for pattern in src.patterns {
         alternatives.extend(top_alternatives(&parse(pattern)?));
     }
-    let stripped: Vec<(Hir, bool)> = alternatives.iter().map(without_word_boundaries).collect();
+    let stripped: Vec<Hir> = alternatives.iter().map(without_word_boundaries).collect();
     let several = alternatives.len() > 1;
     let branches = alternatives
         .iter()
         .zip(&stripped)
-        .map(|(alternative, (stripped, widened))| {
+        .map(|(alternative, stripped)| {
             let folded = fold_ascii_case(stripped);
             let props = alternative.properties();
             let anchored = props.look_set_prefix().contains(Look::Start);
@@ -537,10 +537,12 @@ fn analyse(src: &PatternSource<'_>) -> Result<Analysed, String> {
                 Some(n) if anchored && props.look_set_suffix().contains(Look::End) => n,
                 _ => usize::MAX,
             };
+            // Only Unicode word boundaries make the regex leave its lazy DFA.
+            let ascii_words = with_ascii_word_boundaries(alternative);
             Ok(Branch {
                 own: several.then(|| compile_hir(alternative)).transpose()?,
-                wide: widened.then(|| compile_hir(stripped)).transpose()?,
-                ascii_words: with_ascii_word_boundaries(alternative).map(|h| compile_hir(&h)).transpose()?,
+                wide: ascii_words.is_some().then(|| compile_hir(stripped)).transpose()?,
+                ascii_words: ascii_words.map(|h| compile_hir(&h)).transpose()?,
                 anchored,
                 starts,
                 gate,
@@ -877,15 +879,9 @@ fn add_first(hir: &Hir, set: &mut ByteSet) -> bool {
 }
 
 /// The pattern with every word-boundary assertion replaced by an empty match (a wider
-/// pattern), and whether there was any.
-fn without_word_boundaries(hir: &Hir) -> (Hir, bool) {
-    let widened = std::cell::Cell::new(false);
-    let out = rewrite_looks(hir, &|look| {
-        let word = is_word_look(look);
-        widened.set(widened.get() || word);
-        word.then(Hir::empty)
-    });
-    (out, widened.get())
+/// pattern).
+fn without_word_boundaries(hir: &Hir) -> Hir {
+    rewrite_looks(hir, &|look| is_word_look(look).then(Hir::empty))
 }
 
 /// The pattern with its Unicode word-boundary assertions made ASCII ones, which a lazy DFA
@@ -944,11 +940,10 @@ mod tests {
     }
 
     #[test]
-    fn word_boundaries_are_dropped_and_reported() {
-        let (stripped, widened) = without_word_boundaries(&parse(r"\bAd\b|x"));
-        assert!(widened);
+    fn word_boundaries_are_dropped() {
+        let stripped = without_word_boundaries(&parse(r"\bAd\b|x"));
         assert!(regex::Regex::new(&stripped.to_string()).unwrap().is_match("xAdx"));
-        assert!(!without_word_boundaries(&parse("^Ad$")).1);
+        assert_eq!(without_word_boundaries(&parse("^Ad$")), parse("^Ad$"));
     }
 
     #[test]
