@@ -204,7 +204,9 @@ fn doubled(rule: &Rule, ri: usize, lines: &Lines<'_>, out: &mut Vec<Candidate>) 
         }
         // The first word starts the second half too: a line without it again is not doubled.
         let Some(first) = words(line.text).next() else { continue };
-        if memchr::memmem::find(&line.text.as_bytes()[first.len()..], first).is_none() {
+        // (Found by its first byte: too short a search to build a substring searcher for.)
+        let rest = &line.text.as_bytes()[first.len()..];
+        if !memchr::memchr_iter(first[0], rest).any(|at| rest[at..].starts_with(first)) {
             continue;
         }
         let n = lines.words_up_to(i, usize::MAX);

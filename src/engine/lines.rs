@@ -45,8 +45,10 @@ impl<'a> Lines<'a> {
         let mut rank = Vec::with_capacity(count);
         let mut nonblank = 0u32;
         let mut start = 0;
-        while start < bytes.len() {
-            let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i + 1);
+        // One search over the document for every line end (the last line may have none).
+        let unterminated = !bytes.is_empty() && !bytes.ends_with(b"\n");
+        let ends = memchr::memchr_iter(b'\n', bytes).map(|i| i + 1);
+        for end in ends.chain(unterminated.then_some(bytes.len())) {
             let raw = &input[start..end];
             let trimmed_start = raw.trim_start();
             let text = trimmed_start.trim_end();
@@ -362,6 +364,11 @@ mod tests {
         let got: Vec<_> = l.lines.iter().map(|x| (x.start, x.end, x.text)).collect();
         assert_eq!(got, vec![(0, 8, "a b"), (8, 9, ""), (9, 10, "c")]);
         assert_eq!(l.lines[0].text_start, 2);
+        let spans = |t: &str| Lines::new(t).lines.iter().map(|x| (x.start, x.end)).collect::<Vec<_>>();
+        assert_eq!(spans(""), vec![]);
+        assert_eq!(spans("a\n"), vec![(0, 2)]);
+        assert_eq!(spans("\n\n"), vec![(0, 1), (1, 2)]);
+        assert_eq!(spans("a\nb"), vec![(0, 2), (2, 3)]);
     }
 
     /// The words of `t` up to `cap`, counted by a new scan.
