@@ -99,6 +99,19 @@ fn jsonl_annotate_adds_removal_offsets() {
 }
 
 #[test]
+fn dash_output_is_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    deboil()
+        .current_dir(dir.path())
+        .args(["clean", "-", "-o", "-", "-q"])
+        .write_stdin(DIRTY)
+        .assert()
+        .success()
+        .stdout(CLEANED);
+    assert!(!dir.path().join("-").exists(), "no file named '-'");
+}
+
+#[test]
 fn stdin_text_to_stdout() {
     deboil().args(["clean", "-", "-q"]).write_stdin(DIRTY).assert().success().stdout(CLEANED);
 }

@@ -213,7 +213,7 @@ pub struct CleanArgs {
     /// Input format; by default from the file extension (.jsonl/.ndjson/.json: jsonl; else text).
     #[arg(long, value_enum)]
     pub format: Option<Format>,
-    /// Output file, or directory mirroring the inputs; stdout when absent.
+    /// Output file, or directory mirroring the inputs; stdout when absent or `-`.
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
     /// Add the removals to each JSONL record under this field: [{"start","end","rule"}].

@@ -113,7 +113,8 @@ fn destination(args: &CleanArgs, inputs: &[InputFile]) -> Result<Dest> {
         }
         return Ok(Dest::InPlace);
     }
-    let Some(target) = &args.output else {
+    // `-o -` is stdout, as `-` is stdin among the inputs (not a file named `-`).
+    let Some(target) = args.output.as_ref().filter(|p| p.as_os_str() != "-") else {
         let texts = inputs.iter().filter(|i| i.format == Format::Text).count();
         if inputs.len() > 1 && texts > 0 {
             bail!(
