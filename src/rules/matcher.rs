@@ -221,10 +221,20 @@ impl LiteralGate {
         }
         for i in 0..self.dfa.match_len(sid) {
             for &ci in &self.checks[self.dfa.match_pattern(sid, i).as_usize()] {
-                hit[ci as usize / 64] |= 1 << (ci % 64);
+                set_bit(hit, ci as usize);
             }
         }
     }
+}
+
+/// Whether bit `i` of a bitset is set.
+fn bit(set: &[u64], i: usize) -> bool {
+    set[i / 64] & (1 << (i % 64)) != 0
+}
+
+/// Sets bit `i` of a bitset.
+fn set_bit(set: &mut [u64], i: usize) {
+    set[i / 64] |= 1 << (i % 64);
 }
 
 /// Where the bits of checks' second literal sets start, for `checks` checks: past the first
@@ -362,7 +372,6 @@ impl LineMatcher {
             tried.resize(half / 64, 0);
             allowed.clear();
             allowed.resize(rules.len().div_ceil(64), 0);
-            let bit = |set: &[u64], i: usize| set[i / 64] & (1 << (i % 64)) != 0;
             // The summary of the line's bytes, for the checks' needs: built when first asked for.
             let mut summary: Option<u64> = None;
             let mut non_ascii_word: Option<bool> = None;
@@ -384,14 +393,14 @@ impl LineMatcher {
                 {
                     return;
                 }
-                tried[ci as usize / 64] |= 1 << (ci % 64);
+                set_bit(tried, ci as usize);
                 // The rule's cheap conditions, asked once per line.
                 if !bit(allowed, rule) {
                     if !pre(rule) {
-                        done[rule / 64] |= 1 << (rule % 64);
+                        set_bit(done, rule);
                         return;
                     }
-                    allowed[rule / 64] |= 1 << (rule % 64);
+                    set_bit(allowed, rule);
                 }
                 // A Unicode word boundary makes a regex leave its lazy DFA at the first
                 // non-ASCII byte. Where no non-ASCII word character is, ASCII boundaries are the
@@ -409,7 +418,7 @@ impl LineMatcher {
                     }
                 };
                 if matched {
-                    done[rule / 64] |= 1 << (rule % 64);
+                    set_bit(done, rule);
                     f(rule);
                 }
             };

@@ -245,10 +245,7 @@ impl RuleSetBuilder {
                 (name, rules)
             })
             .collect();
-        for (name, rules) in compiled {
-            self.add_rules(&name, rules?)?;
-        }
-        Ok(self)
+        self.add_compiled(compiled)
     }
 
     /// Adds a rule file, or every `.toml` file under a directory (recursively, sorted by path).
@@ -263,10 +260,7 @@ impl RuleSetBuilder {
             }
             files.sort();
             // As for the built-in packs: compiled in parallel, added in order.
-            let compiled: Vec<_> = files.par_iter().map(|file| compile_path(file)).collect();
-            for (name, rules) in compiled {
-                self.add_rules(&name, rules?)?;
-            }
+            self.add_compiled(files.par_iter().map(|file| compile_path(file)).collect())?;
         } else {
             let (name, rules) = compile_path(path);
             self.add_rules(&name, rules?)?;
@@ -277,6 +271,17 @@ impl RuleSetBuilder {
     /// Adds rules from TOML `text`, reported in errors as file `name`.
     pub fn add_source(&mut self, name: &str, text: &str) -> Result<&mut Self, RuleError> {
         self.add_rules(name, compile::compile_file(name, text)?)
+    }
+
+    /// Adds files compiled apart, in order: the first error stops it.
+    fn add_compiled(
+        &mut self,
+        compiled: Vec<(String, Result<Vec<Rule>, RuleError>)>,
+    ) -> Result<&mut Self, RuleError> {
+        for (name, rules) in compiled {
+            self.add_rules(&name, rules?)?;
+        }
+        Ok(self)
     }
 
     /// Adds the compiled rules of file `name`, refusing an empty file and ids already taken.
