@@ -44,6 +44,23 @@ fn bench(c: &mut Criterion) {
         }
     }
     group.finish();
+
+    // The runner cleans JSONL records in chunks of 64: one by one against as one batch.
+    let docs: Vec<String> = (0..64).map(|i| document(4 + i % 16)).collect();
+    let batch: Vec<deboil::Document<'_, '_>> =
+        docs.iter().map(|text| deboil::Document { text, url: None }).collect();
+    let rules = &packs[0].1;
+    let mut group = c.benchmark_group("batch-of-64");
+    group.throughput(Throughput::Bytes(docs.iter().map(|d| d.len() as u64).sum()));
+    group.bench_function("one-by-one", |b| {
+        b.iter(|| batch.iter().map(|d| deboil::clean_document(rules, *d).removals.len()).sum::<usize>())
+    });
+    group.bench_function("together", |b| {
+        b.iter(|| {
+            deboil::clean_documents(rules, black_box(&batch)).iter().map(|c| c.removals.len()).sum::<usize>()
+        })
+    });
+    group.finish();
 }
 
 criterion_group!(benches, bench);

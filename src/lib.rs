@@ -22,5 +22,5 @@ pub mod report;
 pub mod rules;
 pub mod runner;
 
-pub use engine::{Cleaned, Document, Removal, clean, clean_document};
+pub use engine::{Cleaned, Document, Removal, clean, clean_document, clean_documents};
 pub use rules::{Category, Kind, Rule, RuleError, RuleSet, RuleSetBuilder};

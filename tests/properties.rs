@@ -2,7 +2,7 @@
 
 use std::sync::LazyLock;
 
-use deboil::{Kind, RuleSet, clean};
+use deboil::{Document, Kind, RuleSet, clean, clean_document, clean_documents};
 use proptest::prelude::*;
 
 /// The built-in rules, compiled once for all cases.
@@ -129,5 +129,25 @@ proptest! {
         let once = clean(&PLAIN_RULES, &text).text.into_owned();
         let twice = clean(&PLAIN_RULES, &once);
         prop_assert!(twice.removals.is_empty(), "second pass removed {:?}", twice.removals.iter().map(|r| (&*r.rule, r.text)).collect::<Vec<_>>());
+    }
+
+    /// Documents cleaned as one batch (each rule's regex over all of them in turn) come out
+    /// as each cleaned alone, in order, site rules included.
+    #[test]
+    fn a_batch_is_cleaned_as_its_documents_alone(
+        batch in proptest::collection::vec((document(), proptest::option::of(proptest::sample::select(vec![
+            "https://www.reuters.com/world/story",
+            "https://www.gzeromedia.com/news/item",
+            "https://example.org/a",
+        ]))), 0..12),
+    ) {
+        let docs: Vec<Document<'_, '_>> = batch.iter().map(|(text, url)| Document { text, url: *url }).collect();
+        let together = clean_documents(&RULES, &docs);
+        prop_assert_eq!(together.len(), docs.len());
+        for (doc, cleaned) in docs.iter().zip(&together) {
+            let alone = clean_document(&RULES, *doc);
+            prop_assert_eq!(&cleaned.text, &alone.text);
+            prop_assert_eq!(&cleaned.removals, &alone.removals);
+        }
     }
 }

@@ -5,9 +5,10 @@ use std::hash::{BuildHasher, Hasher};
 
 use foldhash::fast::FixedState;
 
-use crate::rules::{Kind, LONG_LINE_WORDS, Rule, RuleSet, host_of};
+use crate::rules::{Kind, LONG_LINE_WORDS, Rule, RuleSet};
 
 use super::lines::{Line, Lines, same_words, words};
+use super::tries::LineTry;
 
 /// A byte range one rule wants removed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,53 +19,66 @@ pub(crate) struct Candidate {
     pub rule: usize,
 }
 
-/// All candidates of all rules for one document, unsorted.
-pub(crate) fn find(rules: &RuleSet, lines: &Lines<'_>, url: Option<&str>) -> Vec<Candidate> {
-    let host = if rules.has_site_rules { url.and_then(host_of) } else { None };
-    let applies = |rule: &Rule| {
-        rule.sites.is_empty() || host.as_deref().is_some_and(|h| rule.sites.iter().any(|g| g.matches(h)))
-    };
-    let mut out = Vec::new();
-    // For section rules: the last line an open section already covers, per rule.
-    let mut covered: Vec<(usize, usize)> = Vec::new();
+/// Adds to `out` the regexes to run on each line of document `doc` (see
+/// [`crate::rules::LineMatcher::plan`]), in line order. `host` is the document's URL's
+/// host, for site rules.
+pub(crate) fn plan(rules: &RuleSet, lines: &Lines<'_>, host: Option<&str>, doc: u32, out: &mut Vec<LineTry>) {
     for (i, line) in lines.lines.iter().enumerate() {
         if line.is_blank() {
             continue;
         }
         let pre = |ri: usize| {
             let rule = &rules.rules()[ri];
-            applies(rule) && lines.meets_here(i, &rule.conditions)
+            applies(rule, host) && lines.meets_here(i, &rule.conditions)
         };
         let long = lines.words_up_to(i, LONG_LINE_WORDS + 1) > LONG_LINE_WORDS;
-        rules.matcher.for_each_match(line.text, long, rules.rules(), pre, |ri| {
-            let rule = &rules.rules()[ri];
-            if !lines.meets_neighbours(i, &rule.conditions) {
-                return;
-            }
-            match rule.kind {
-                Kind::Line => out.push(whole(line, ri)),
-                Kind::Span => spans(rule, ri, line, &mut out),
-                Kind::Section => {
-                    if covered.iter().any(|&(r, until)| r == ri && until >= i) {
-                        return;
-                    }
-                    let last = section_end(rule, lines, i);
-                    covered.push((ri, last));
-                    out.push(Candidate { start: line.start, end: lines.lines[last].end, rule: ri });
-                }
-                Kind::Caption => {
-                    let top = caption_top(rule, lines, i);
-                    out.push(Candidate { start: lines.lines[top].start, end: line.end, rule: ri });
-                }
-                Kind::Duplicate | Kind::Doubled => {
-                    unreachable!("structural rules are not in the pattern set")
-                }
-            }
+        rules.matcher.plan(line.text, long, pre, |t| {
+            out.push(LineTry { doc, line: i as u32, rule: rules.matcher.rule_of(t) as u32, t });
         });
+    }
+}
+
+/// All candidates of all rules for one document, unsorted, given its planned tries and which
+/// of them matched (see [`super::tries::run`]).
+pub(crate) fn find(
+    rules: &RuleSet,
+    lines: &Lines<'_>,
+    host: Option<&str>,
+    tries: &[LineTry],
+    matched: &[bool],
+) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    // For section rules: the last line an open section already covers, per rule.
+    let mut covered: Vec<(usize, usize)> = Vec::new();
+    for (lt, _) in tries.iter().zip(matched).filter(|(_, m)| **m) {
+        let (i, ri) = (lt.line as usize, lt.rule as usize);
+        let (rule, line) = (&rules.rules()[ri], &lines.lines[i]);
+        if !lines.meets_neighbours(i, &rule.conditions) {
+            continue;
+        }
+        match rule.kind {
+            Kind::Line => out.push(whole(line, ri)),
+            Kind::Span => spans(rule, ri, line, &mut out),
+            Kind::Section => {
+                if covered.iter().any(|&(r, until)| r == ri && until >= i) {
+                    continue;
+                }
+                let last = section_end(rule, lines, i);
+                covered.push((ri, last));
+                out.push(Candidate { start: line.start, end: lines.lines[last].end, rule: ri });
+            }
+            Kind::Caption => {
+                let top = caption_top(rule, lines, i);
+                out.push(Candidate { start: lines.lines[top].start, end: line.end, rule: ri });
+            }
+            Kind::Duplicate | Kind::Doubled => {
+                unreachable!("structural rules are not in the pattern set")
+            }
+        }
     }
     for &ri in &rules.structural_rules {
         let rule = &rules.rules()[ri];
-        if !applies(rule) {
+        if !applies(rule, host) {
             continue;
         }
         match rule.kind {
@@ -74,6 +88,11 @@ pub(crate) fn find(rules: &RuleSet, lines: &Lines<'_>, url: Option<&str>) -> Vec
     }
     enforce_max_removed(rules, lines.input.len(), &mut out);
     out
+}
+
+/// Whether a rule applies to a document with this URL host (site rules need a match).
+pub(crate) fn applies(rule: &Rule, host: Option<&str>) -> bool {
+    rule.sites.is_empty() || host.is_some_and(|h| rule.sites.iter().any(|g| g.matches(h)))
 }
 
 fn whole(line: &Line<'_>, rule: usize) -> Candidate {

@@ -4,6 +4,7 @@
 use crate::rules::{Kind, RuleSet, host_of};
 
 use super::assemble::{LineFate, line_reports};
+use super::candidates::applies;
 use super::lines::Lines;
 use super::{Document, clean_document};
 
@@ -82,9 +83,7 @@ pub fn explain<'a>(rules: &RuleSet, doc: Document<'a, '_>) -> Vec<LineExplanatio
                     |ri| {
                         let rule = &rules.rules()[ri];
                         let mut reasons = lines.failures(i, &rule.conditions);
-                        let site_ok = rule.sites.is_empty()
-                            || host.as_deref().is_some_and(|h| rule.sites.iter().any(|g| g.matches(h)));
-                        if !site_ok {
+                        if !applies(rule, host.as_deref()) {
                             let sites: Vec<String> = rule.sites.iter().map(ToString::to_string).collect();
                             let on =
                                 host.as_deref().map_or("no known URL".to_string(), |h| format!("host {h}"));

@@ -1,5 +1,5 @@
-//! The per-document cleaner: a pure function from a [`RuleSet`] and a text to the cleaned
-//! text and the list of removals. No I/O, no shared state.
+//! The cleaner: a pure function from a [`RuleSet`] and a text to the cleaned text and the list
+//! of removals (or from a batch of texts to theirs, the same, faster). No I/O, no shared state.
 //!
 //! Semantics (see `rules/README.md`): every rule sees the original document; each rule's
 //! matches become candidate byte ranges; overlapping ranges are merged and credited to the
@@ -11,11 +11,12 @@ mod assemble;
 mod candidates;
 mod explain;
 mod lines;
+mod tries;
 
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use crate::rules::{Category, RuleSet};
+use crate::rules::{Category, RuleSet, host_of};
 
 pub use assemble::{LineFate, LineReport, line_reports};
 pub use explain::{Decision, LineExplanation, NearMiss, explain};
@@ -78,10 +79,36 @@ pub fn clean<'a>(rules: &RuleSet, text: &'a str) -> Cleaned<'a> {
 
 /// Cleans a document; site rules apply when its URL's host matches.
 pub fn clean_document<'a>(rules: &RuleSet, doc: Document<'a, '_>) -> Cleaned<'a> {
-    let lines = lines::Lines::new(doc.text);
-    let found = candidates::find(rules, &lines, doc.url);
-    if found.is_empty() {
-        return Cleaned { text: Cow::Borrowed(doc.text), removals: Vec::new() };
+    clean_documents(rules, &[doc]).pop().expect("one document in, one out")
+}
+
+/// Cleans several documents, in order: the same as [`clean_document`] on each, faster on a
+/// batch (tens of news articles), since each rule's regex then runs over all of their lines
+/// in turn.
+pub fn clean_documents<'a>(rules: &RuleSet, docs: &[Document<'a, '_>]) -> Vec<Cleaned<'a>> {
+    let hosts: Vec<Option<String>> =
+        docs.iter().map(|d| if rules.has_site_rules { d.url.and_then(host_of) } else { None }).collect();
+    let lines: Vec<lines::Lines<'a>> = docs.iter().map(|d| lines::Lines::new(d.text)).collect();
+    let mut planned = Vec::new();
+    let mut ends = Vec::with_capacity(docs.len());
+    for (d, (lines, host)) in lines.iter().zip(&hosts).enumerate() {
+        candidates::plan(rules, lines, host.as_deref(), d as u32, &mut planned);
+        ends.push(planned.len());
     }
-    assemble::assemble(rules, &lines, found)
+    let matched = tries::run(rules, &lines, &planned);
+    let mut from = 0;
+    lines
+        .iter()
+        .zip(&hosts)
+        .zip(ends)
+        .map(|((lines, host), end)| {
+            let (tries, hits) = (&planned[from..end], &matched[from..end]);
+            from = end;
+            let found = candidates::find(rules, lines, host.as_deref(), tries, hits);
+            if found.is_empty() {
+                return Cleaned { text: Cow::Borrowed(lines.input), removals: Vec::new() };
+            }
+            assemble::assemble(rules, lines, found)
+        })
+        .collect()
 }

@@ -105,6 +105,8 @@ pub(crate) struct LineMatcher {
     always: Vec<u32>,
     /// The bytes the checks need, as bits of a line's byte summary.
     bits: ByteBits,
+    /// One more than the highest rule index.
+    rule_count: usize,
 }
 
 /// Literals and the checks each one gates, found in one Aho-Corasick pass over a line.
@@ -272,6 +274,7 @@ impl LineMatcher {
             byte_gates: Vec::new(),
             always: Vec::new(),
             bits: ByteBits::new([]),
+            rule_count: sources.iter().map(|s| s.rule + 1).max().unwrap_or(0),
         };
         let mut needs: Vec<Needs> = Vec::new();
         // Each literal marks a bit: check `ci`'s first set bit `ci`, its second `half + ci`.
@@ -356,31 +359,47 @@ impl LineMatcher {
         line: &str,
         long: bool,
         rules: &[crate::rules::Rule],
-        mut pre: impl FnMut(usize) -> bool,
+        pre: impl FnMut(usize) -> bool,
         mut f: impl FnMut(usize),
     ) {
+        let mut tries = Vec::new();
+        self.plan(line, long, pre, |t| tries.push(t));
+        let mut done: Vec<usize> = Vec::new();
+        for t in tries {
+            let rule = self.rule_of(t);
+            if !done.contains(&rule) && self.matches(t, line, rules) {
+                done.push(rule);
+                f(rule);
+            }
+        }
+    }
+
+    /// The regexes worth running on `line` (trimmed, not empty), in the order to try them;
+    /// the first of a rule's tries that matches decides it (see [`LineMatcher::matches`]).
+    /// `long` and `pre` are as for [`LineMatcher::for_each_match`].
+    pub fn plan(&self, line: &str, long: bool, mut pre: impl FnMut(usize) -> bool, mut add: impl FnMut(Try)) {
         SCRATCH.with(|scratch| {
             let mut scratch = scratch.borrow_mut();
-            let Scratch { lit_hit, done, tried, allowed } = &mut *scratch;
+            let Scratch { lit_hit, refused, tried, allowed } = &mut *scratch;
             // Check `ci`'s first literal set is bit `ci`; its second, bit `half + ci`.
             let half = second_sets_at(self.checks.len());
             lit_hit.clear();
             lit_hit.resize(2 * half / 64, 0);
-            done.clear();
-            done.resize(rules.len().div_ceil(64), 0);
+            refused.clear();
+            refused.resize(self.rule_count.div_ceil(64), 0);
             tried.clear();
             tried.resize(half / 64, 0);
             allowed.clear();
-            allowed.resize(rules.len().div_ceil(64), 0);
+            allowed.resize(self.rule_count.div_ceil(64), 0);
             // The summary of the line's bytes, for the checks' needs: built when first asked for.
             let mut summary: Option<u64> = None;
             let mut non_ascii_word: Option<bool> = None;
-            let mut try_check = |ci: u32, done: &mut Vec<u64>| {
+            let mut try_check = |ci: u32, refused: &mut Vec<u64>| {
                 let check = &self.checks[ci as usize];
                 let rule = check.rule;
                 if (long && !check.long_ok)
                     || line.len() > check.max_len
-                    || bit(done, rule)
+                    || bit(refused, rule)
                     || bit(tried, ci as usize)
                 {
                     return;
@@ -397,30 +416,14 @@ impl LineMatcher {
                 // The rule's cheap conditions, asked once per line.
                 if !bit(allowed, rule) {
                     if !pre(rule) {
-                        set_bit(done, rule);
+                        set_bit(refused, rule);
                         return;
                     }
                     set_bit(allowed, rule);
                 }
-                // A Unicode word boundary makes a regex leave its lazy DFA at the first
-                // non-ASCII byte. Where no non-ASCII word character is, ASCII boundaries are the
-                // same; elsewhere the wider pattern turns most lines away first.
-                let matched = if let Some(ascii_words) = &check.ascii_words
-                    && !*non_ascii_word.get_or_insert_with(|| has_non_ascii_word(line))
-                {
-                    ascii_words.is_match(line)
-                } else if check.wide.as_ref().is_some_and(|w| !w.is_match(line)) {
-                    false
-                } else {
-                    match &check.own {
-                        Some(own) => own.is_match(line),
-                        None => rules[rule].regex.as_ref().is_some_and(|r| r.is_match(line)),
-                    }
-                };
-                if matched {
-                    set_bit(done, rule);
-                    f(rule);
-                }
+                let ascii = check.ascii_words.is_some()
+                    && !*non_ascii_word.get_or_insert_with(|| has_non_ascii_word(line));
+                add(Try(ci << 1 | u32::from(ascii)));
             };
             // Checks whose literal occurs: one pass over the line for all of them.
             let (gate, by_first) = if long {
@@ -454,14 +457,14 @@ impl LineMatcher {
                 let (from, to) = (self.start_slots[slot], self.start_slots[slot + 1]);
                 for start in &self.starts[from as usize..to as usize] {
                     if head & start.mask == start.bytes {
-                        try_check(start.check, done);
+                        try_check(start.check, refused);
                     }
                 }
             }
             let first = line.as_bytes().first().copied().unwrap_or(0);
             for &entry in &by_first[first as usize] {
                 if passes_gate(entry, lit_hit) {
-                    try_check(entry >> 2, done);
+                    try_check(entry >> 2, refused);
                 }
             }
             for word in 0..half / 64 {
@@ -470,20 +473,58 @@ impl LineMatcher {
                     let ci = (word * 64) as u32 + bits.trailing_zeros();
                     bits &= bits - 1;
                     if !self.checks[ci as usize].anchored && both_sets(ci, lit_hit) {
-                        try_check(ci, done);
+                        try_check(ci, refused);
                     }
                 }
             }
             for (ci, _) in &self.byte_gates {
                 let check = &self.checks[*ci as usize];
                 if !check.anchored && (check.long_ok || !long) && bytes_found(*ci) {
-                    try_check(*ci, done);
+                    try_check(*ci, refused);
                 }
             }
             for &ci in &self.always {
-                try_check(ci, done);
+                try_check(ci, refused);
             }
         });
+    }
+
+    /// The rule a try belongs to (its index in the set).
+    pub fn rule_of(&self, t: Try) -> usize {
+        self.checks[t.check()].rule
+    }
+
+    /// Runs a try's regex on the line it was planned for.
+    pub fn matches(&self, t: Try, line: &str, rules: &[crate::rules::Rule]) -> bool {
+        let check = &self.checks[t.check()];
+        // A Unicode word boundary makes a regex leave its lazy DFA at the first non-ASCII
+        // byte. Where no non-ASCII word character is, ASCII boundaries are the same; elsewhere
+        // the wider pattern turns most lines away first.
+        if let (true, Some(ascii_words)) = (t.ascii_words(), &check.ascii_words) {
+            return ascii_words.is_match(line);
+        }
+        if check.wide.as_ref().is_some_and(|w| !w.is_match(line)) {
+            return false;
+        }
+        match &check.own {
+            Some(own) => own.is_match(line),
+            None => rules[check.rule].regex.as_ref().is_some_and(|r| r.is_match(line)),
+        }
+    }
+}
+
+/// One regex to run on one line, as [`LineMatcher::plan`] gives them: a check, and whether the
+/// line lets it use ASCII word boundaries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Try(u32);
+
+impl Try {
+    fn check(self) -> usize {
+        (self.0 >> 1) as usize
+    }
+
+    fn ascii_words(self) -> bool {
+        self.0 & 1 != 0
     }
 }
 
@@ -583,13 +624,13 @@ fn compile_hir(hir: &Hir) -> Result<meta::Regex, String> {
         .map_err(|e| format!("compiling the rule set: {e}"))
 }
 
-/// Per-thread buffers for [`LineMatcher::for_each_match`], so that no line allocates.
+/// Per-thread buffers for [`LineMatcher::plan`], so that no line allocates.
 #[derive(Default)]
 struct Scratch {
     /// Checks whose literal gate passed, as a bitset.
     lit_hit: Vec<u64>,
-    /// Rules already decided for the line, as a bitset.
-    done: Vec<u64>,
+    /// Rules whose cheap conditions the line fails, as a bitset.
+    refused: Vec<u64>,
     /// Checks already tried on the line, as a bitset.
     tried: Vec<u64>,
     /// Rules whose cheap conditions the line meets, as a bitset.

@@ -21,7 +21,7 @@ use std::sync::Arc;
 use regex::Regex;
 
 pub use matcher::LONG_LINE_WORDS;
-pub(crate) use matcher::LineMatcher;
+pub(crate) use matcher::{LineMatcher, Try};
 
 pub use builtin::{BUILTIN_PACKS, BuiltinPack};
 pub use category::{Category, Kind};

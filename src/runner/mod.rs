@@ -13,7 +13,7 @@ use std::sync::mpsc::SyncSender;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::engine::{Cleaned, Document, clean_document};
+use crate::engine::{Cleaned, Document, clean_document, clean_documents};
 use crate::io::InputError;
 use crate::io::jsonl::{Fields, Record};
 use crate::rules::RuleSet;
@@ -270,65 +270,95 @@ impl<'r> Runner<'r> {
         if start < batch.buf.len() {
             lines.push((start, batch.buf.len()));
         }
-        // Small chunks keep both threads busy to the end of a batch (records vary in size).
-        const CHUNK: usize = 16;
+        // Small chunks keep both threads busy to the end of a batch (records vary in size);
+        // big enough ones let each rule's regex run over many records in turn.
+        const CHUNK: usize = 64;
         self.pool.install(|| {
             lines
                 .par_chunks(CHUNK)
                 .enumerate()
-                .map(|(ci, chunk)| {
-                    let mut out = ChunkOut::default();
-                    // Room for the records as they came: cleaning only shortens them (an
-                    // annotation may still grow the buffer).
-                    out.out.reserve(chunk.iter().map(|(s, e)| e - s).sum());
-                    for (k, &(s, e)) in chunk.iter().enumerate() {
-                        let line_no = batch.first_line + ci * CHUNK + k;
-                        if let Err(err) = self.record(&batch.buf[s..e], path, line_no, &mut out) {
-                            out.error = Some(err);
-                            break;
-                        }
-                    }
-                    out
-                })
+                .map(|(ci, chunk)| self.chunk(&batch.buf, chunk, path, batch.first_line + ci * CHUNK))
                 .collect()
         })
     }
 
-    /// One JSONL line: skip blank lines, clean the record, write it.
-    fn record(&self, raw: &[u8], path: &Path, line_no: usize, out: &mut ChunkOut) -> Result<(), InputError> {
-        let trimmed = raw.trim_ascii();
-        if trimmed.is_empty() {
-            return Ok(());
+    /// Some consecutive JSONL lines (byte ranges of `buf`, the first being line `first_line`):
+    /// parsed, cleaned together, written in order. Under `--on-error fail`, the chunk stops at
+    /// its first bad record, with the records before it written.
+    fn chunk(&self, buf: &[u8], lines: &[(usize, usize)], path: &Path, first_line: usize) -> ChunkOut {
+        let mut out = ChunkOut::default();
+        // Room for the records as they came: cleaning only shortens them (an annotation may
+        // still grow the buffer).
+        out.out.reserve(lines.iter().map(|(s, e)| e - s).sum());
+        let mut entries = Vec::with_capacity(lines.len());
+        for (k, &(s, e)) in lines.iter().enumerate() {
+            let raw = buf[s..e].trim_ascii();
+            if raw.is_empty() {
+                continue;
+            }
+            let line_no = first_line + k;
+            match self.parse(raw, path, line_no) {
+                Ok(record) => entries.push(Entry::Record { record, raw, line_no }),
+                Err(err) if self.opts.on_error == OnError::Skip => {
+                    eprintln!("deboil: skipped: {err}");
+                    out.stats.read(raw.len());
+                    out.stats.skip(err.to_string());
+                    entries.push(Entry::PassThrough(raw));
+                }
+                Err(err) => {
+                    out.error = Some(err);
+                    break;
+                }
+            }
         }
-        let fail = |err: InputError, out: &mut ChunkOut| match self.opts.on_error {
-            OnError::Fail => Err(err),
-            OnError::Skip => {
-                eprintln!("deboil: skipped: {err}");
-                out.stats.read(trimmed.len());
-                out.stats.skip(err.to_string());
-                out.out.extend_from_slice(trimmed);
-                out.out.push(b'\n');
-                Ok(())
+        let docs: Vec<Document<'_, '_>> = entries
+            .iter()
+            .filter_map(|e| match e {
+                Entry::Record { record, .. } => {
+                    Some(Document { text: &record.text, url: record.url.as_deref() })
+                }
+                Entry::PassThrough(_) => None,
+            })
+            .collect();
+        let mut cleaned = clean_documents(self.rules, &docs).into_iter();
+        for entry in &entries {
+            match entry {
+                Entry::Record { record, raw, line_no } => {
+                    let cleaned = cleaned.next().expect("one cleaned document per record");
+                    self.write_record(record, raw, path, *line_no, cleaned, &mut out);
+                }
+                Entry::PassThrough(raw) => {
+                    out.out.extend_from_slice(raw);
+                    out.out.push(b'\n');
+                }
             }
-        };
-        let line = match std::str::from_utf8(trimmed) {
-            Ok(l) => l,
-            Err(e) => {
-                return fail(
-                    InputError::Utf8 { path: path.into(), line: line_no, offset: e.valid_up_to() },
-                    out,
-                );
-            }
-        };
-        let record = match Record::parse(line, &self.opts.fields, self.opts.annotate.as_deref()) {
-            Ok(r) => r,
-            Err(message) => {
-                return fail(InputError::Record { path: path.into(), line: line_no, message }, out);
-            }
-        };
+        }
+        out
+    }
+
+    /// One JSONL line (trimmed, not blank) parsed as a record.
+    fn parse<'a>(&self, raw: &'a [u8], path: &Path, line_no: usize) -> Result<Record<'a>, InputError> {
+        let line = std::str::from_utf8(raw).map_err(|e| InputError::Utf8 {
+            path: path.into(),
+            line: line_no,
+            offset: e.valid_up_to(),
+        })?;
+        Record::parse(line, &self.opts.fields, self.opts.annotate.as_deref())
+            .map_err(|message| InputError::Record { path: path.into(), line: line_no, message })
+    }
+
+    /// Writes a cleaned record (`raw` is its line as read) to the output or the rejects.
+    fn write_record(
+        &self,
+        record: &Record<'_>,
+        raw: &[u8],
+        path: &Path,
+        line_no: usize,
+        cleaned: Cleaned<'_>,
+        out: &mut ChunkOut,
+    ) {
         let text: &str = &record.text;
         out.stats.read(text.len());
-        let cleaned = clean_document(self.rules, Document { text, url: record.url.as_deref() });
         let name = || match &record.id {
             Some(id) => format!("{}:{line_no} ({id})", path.display()),
             None => format!("{}:{line_no}", path.display()),
@@ -343,7 +373,7 @@ impl<'r> Runner<'r> {
                 out.stats.rejected += 1;
                 let reason = serde_json::to_string(&reason).expect("a string serialises");
                 record.write_to(&mut out.rejects, text, Some((REJECT_FIELD, &reason)));
-                return Ok(());
+                return;
             }
         };
         out.stats.removals(&cleaned);
@@ -352,13 +382,20 @@ impl<'r> Runner<'r> {
                 record.write_to(&mut out.out, &cleaned.text, Some((field, &annotation_json(&cleaned))))
             }
             None if !cleaned.changed() => {
-                out.out.extend_from_slice(trimmed);
+                out.out.extend_from_slice(raw);
                 out.out.push(b'\n');
             }
             None => record.write_to(&mut out.out, &cleaned.text, None),
         }
-        Ok(())
     }
+}
+
+/// A JSONL line of a chunk, once parsed.
+enum Entry<'a> {
+    /// A record, its line as read (trimmed), and its line number.
+    Record { record: Record<'a>, raw: &'a [u8], line_no: usize },
+    /// A bad line passed through as it was (`--on-error skip`).
+    PassThrough(&'a [u8]),
 }
 
 /// The `--annotate` value: `[{"start","end","rule"}]`, byte offsets in the original text.
