@@ -13,7 +13,7 @@ use std::sync::mpsc::SyncSender;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::engine::{Cleaned, Document, clean_document, clean_documents};
+use crate::engine::{Cleaned, Document, clean_documents};
 use crate::io::InputError;
 use crate::io::jsonl::{Fields, Record};
 use crate::rules::RuleSet;
@@ -132,6 +132,11 @@ struct ChunkOut {
     error: Option<InputError>,
 }
 
+/// Documents cleaned together (see [`clean_documents`]): small chunks keep both threads busy
+/// to the end of a batch (documents vary in size); big enough ones let each rule's regexes run
+/// over many documents in turn.
+const CHUNK: usize = 64;
+
 impl<'r> Runner<'r> {
     /// A runner with `jobs` threads (0: one per core).
     pub fn new(rules: &'r RuleSet, opts: Options, jobs: usize) -> Runner<'r> {
@@ -164,20 +169,23 @@ impl<'r> Runner<'r> {
         Verdict::Keep
     }
 
-    /// Cleans text documents (whole files' bytes) in parallel; outcomes come back in order.
+    /// Cleans text documents (whole files' bytes) in parallel, a chunk of them at a time;
+    /// outcomes come back in order.
     pub fn texts(&self, docs: &[(PathBuf, Vec<u8>)], stats: &mut Stats) -> Result<Vec<Outcome>, RunError> {
-        let results: Vec<(Outcome, Stats)> = self.pool.install(|| {
-            docs.par_iter()
-                .map(|(path, bytes)| {
+        let results: Vec<(Vec<Outcome>, Stats)> = self.pool.install(|| {
+            docs.par_chunks(CHUNK)
+                .map(|chunk| {
                     let mut s = Stats::default();
-                    let outcome = self.text(bytes, path, &mut s);
-                    (outcome, s)
+                    let outcomes = self.text_chunk(chunk, &mut s);
+                    (outcomes, s)
                 })
                 .collect::<Vec<_>>()
         });
-        let mut outcomes = Vec::with_capacity(results.len());
-        for ((path, bytes), (outcome, s)) in docs.iter().zip(results) {
-            stats.add(&s);
+        let mut outcomes = Vec::with_capacity(docs.len());
+        for (_, s) in &results {
+            stats.add(s);
+        }
+        for ((path, bytes), outcome) in docs.iter().zip(results.into_iter().flat_map(|(o, _)| o)) {
             if let (Outcome::PassThrough, OnError::Fail) = (&outcome, self.opts.on_error) {
                 let e = std::str::from_utf8(bytes).expect_err("pass-through means invalid UTF-8");
                 return Err(utf8_error(path, bytes, e).into());
@@ -187,23 +195,39 @@ impl<'r> Runner<'r> {
         Ok(outcomes)
     }
 
-    /// Cleans one text document. Invalid UTF-8 gives [`Outcome::PassThrough`]; [`Runner::texts`]
-    /// turns it into an error under `--on-error fail`.
-    pub fn text(&self, bytes: &[u8], path: &Path, stats: &mut Stats) -> Outcome {
-        let text = match std::str::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(e) => {
-                let err = utf8_error(path, bytes, e);
-                stats.read(bytes.len());
-                if self.opts.on_error == OnError::Skip {
-                    eprintln!("deboil: skipped: {err}");
+    /// Cleans some text documents together. Invalid UTF-8 gives [`Outcome::PassThrough`];
+    /// [`Runner::texts`] turns it into an error under `--on-error fail`.
+    fn text_chunk(&self, docs: &[(PathBuf, Vec<u8>)], stats: &mut Stats) -> Vec<Outcome> {
+        let texts: Vec<Result<&str, _>> = docs.iter().map(|(_, bytes)| std::str::from_utf8(bytes)).collect();
+        let valid: Vec<Document<'_, '_>> = texts
+            .iter()
+            .filter_map(|t| t.as_ref().ok())
+            .map(|text| Document { text, url: self.opts.text_url.as_deref() })
+            .collect();
+        let mut cleaned = clean_documents(self.rules, &valid).into_iter();
+        docs.iter()
+            .zip(&texts)
+            .map(|((path, bytes), text)| match text {
+                Ok(text) => {
+                    let cleaned = cleaned.next().expect("one cleaned document per valid text");
+                    self.text_outcome(text, path, cleaned, stats)
                 }
-                stats.skip(err.to_string());
-                return Outcome::PassThrough;
-            }
-        };
+                Err(e) => {
+                    let err = utf8_error(path, bytes, *e);
+                    stats.read(bytes.len());
+                    if self.opts.on_error == OnError::Skip {
+                        eprintln!("deboil: skipped: {err}");
+                    }
+                    stats.skip(err.to_string());
+                    Outcome::PassThrough
+                }
+            })
+            .collect()
+    }
+
+    /// What becomes of one cleaned text document.
+    fn text_outcome(&self, text: &str, path: &Path, cleaned: Cleaned<'_>, stats: &mut Stats) -> Outcome {
         stats.read(text.len());
-        let cleaned = clean_document(self.rules, Document { text, url: self.opts.text_url.as_deref() });
         match self.verdict(text, &cleaned) {
             Verdict::Keep => {
                 stats.removals(&cleaned);
@@ -270,9 +294,6 @@ impl<'r> Runner<'r> {
         if start < batch.buf.len() {
             lines.push((start, batch.buf.len()));
         }
-        // Small chunks keep both threads busy to the end of a batch (records vary in size);
-        // big enough ones let each rule's regex run over many records in turn.
-        const CHUNK: usize = 64;
         self.pool.install(|| {
             lines
                 .par_chunks(CHUNK)
