@@ -225,6 +225,7 @@ impl Job<'_, '_> {
         let batch_bytes = runner.options().batch_bytes;
         let mut written = 0;
         in_stages(
+            runner.pool(),
             |tx: &SyncSender<Result<TextBatch>>| {
                 let (mut docs, mut size) = (TextBatch::new(), 0);
                 for input in inputs {

@@ -144,6 +144,11 @@ impl<'r> Runner<'r> {
         Runner { rules, opts, pool }
     }
 
+    /// The thread pool documents are cleaned on (for [`in_stages`]).
+    pub fn pool(&self) -> &rayon::ThreadPool {
+        &self.pool
+    }
+
     /// The run's options.
     pub fn options(&self) -> &Options {
         &self.opts
@@ -260,6 +265,7 @@ impl<'r> Runner<'r> {
     ) -> Result<(), RunError> {
         let batch_bytes = self.opts.batch_bytes.max(1);
         in_stages(
+            &self.pool,
             |tx| read_batches(input, path, batch_bytes, tx),
             |batch| {
                 let chunks = self.process(&batch, path);
