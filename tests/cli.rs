@@ -111,6 +111,25 @@ fn dash_output_is_stdout() {
     assert!(!dir.path().join("-").exists(), "no file named '-'");
 }
 
+/// An output that is a pipe or a device (a FIFO here; `/dev/null` alike) is written to, not
+/// replaced by a regular file through the temporary-file rename.
+#[cfg(unix)]
+#[test]
+fn output_to_a_fifo_is_written_in_place() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = dir_with(&[("a.txt", DIRTY)]);
+    let fifo = dir.path().join("out.fifo");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || fs::read_to_string(fifo).unwrap())
+    };
+    clean_into(dir.path().join("a.txt"), &fifo).arg("-q").assert().success();
+    assert!(fs::metadata(&fifo).unwrap().file_type().is_fifo(), "still a FIFO");
+    assert_eq!(reader.join().unwrap(), CLEANED);
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2, "no temporary file left");
+}
+
 #[test]
 fn stdin_text_to_stdout() {
     deboil().args(["clean", "-", "-q"]).write_stdin(DIRTY).assert().success().stdout(CLEANED);

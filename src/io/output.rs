@@ -1,6 +1,6 @@
 //! Atomic output: write to a temporary file beside the target, rename when complete.
 
-use std::fs::File;
+use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
@@ -8,10 +8,13 @@ use std::sync::LazyLock;
 use super::compress::{Compression, FinishWrite};
 
 /// An output file that appears under its final name only once [`AtomicFile::commit`] runs.
-/// Dropped without a commit (an error, a panic), it removes its temporary file.
+/// Dropped without a commit (an error, a panic), it removes its temporary file. A target that
+/// is a device or a pipe (`/dev/null`, `/dev/stdout`, a FIFO) is written to as it is: it holds
+/// no file to replace, and a rename would put a regular file in its place.
 pub struct AtomicFile {
     target: PathBuf,
-    temp: PathBuf,
+    /// Renamed to `target` on commit; `None` when the target is written in place.
+    temp: Option<PathBuf>,
     writer: Option<Box<dyn FinishWrite>>,
 }
 
@@ -19,6 +22,10 @@ impl AtomicFile {
     /// Creates the temporary file for `target` (and its parent directories); compression
     /// follows the target's name.
     pub fn create(target: &Path) -> io::Result<AtomicFile> {
+        if std::fs::metadata(target).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+            let file = OpenOptions::new().write(true).open(target)?;
+            return AtomicFile::new(target, None, file);
+        }
         static PID: LazyLock<u32> = LazyLock::new(std::process::id);
         let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -31,6 +38,10 @@ impl AtomicFile {
             }
             other => other?,
         };
+        AtomicFile::new(target, Some(temp), file)
+    }
+
+    fn new(target: &Path, temp: Option<PathBuf>, file: File) -> io::Result<AtomicFile> {
         let writer = Compression::from_name(target).writer(BufWriter::with_capacity(1 << 16, file))?;
         Ok(AtomicFile { target: target.to_path_buf(), temp, writer: Some(writer) })
     }
@@ -45,7 +56,10 @@ impl AtomicFile {
         if let Some(w) = self.writer.take() {
             w.finish_box()?;
         }
-        std::fs::rename(&self.temp, &self.target)
+        match &self.temp {
+            Some(temp) => std::fs::rename(temp, &self.target),
+            None => Ok(()),
+        }
     }
 }
 
@@ -63,8 +77,8 @@ impl Write for AtomicFile {
 
 impl Drop for AtomicFile {
     fn drop(&mut self) {
-        if self.writer.take().is_some() {
-            let _ = std::fs::remove_file(&self.temp);
+        if let (Some(_), Some(temp)) = (self.writer.take(), &self.temp) {
+            let _ = std::fs::remove_file(temp);
         }
     }
 }
