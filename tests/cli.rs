@@ -485,6 +485,25 @@ fn in_place_replaces_inputs_atomically() {
     assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2, "no temporary files left");
 }
 
+/// A symbolic link as the output, or as an input cleaned in place, stays a link: the file it
+/// points to gets the output (as a shell redirection would write it).
+#[cfg(unix)]
+#[test]
+fn symbolic_links_are_followed_not_replaced() {
+    let dir = dir_with(&[("data/a.txt", DIRTY), ("data/out.txt", "")]);
+    let (input, output) = (dir.path().join("in-link.txt"), dir.path().join("out-link.txt"));
+    std::os::unix::fs::symlink(dir.path().join("data/a.txt"), &input).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("data/out.txt"), &output).unwrap();
+    clean_into(&input, &output).arg("-q").assert().success();
+    assert_eq!(fs::read_to_string(dir.path().join("data/out.txt")).unwrap(), CLEANED);
+    deboil().arg("clean").arg(&input).args(["-q", "--in-place"]).assert().success();
+    assert_eq!(fs::read_to_string(dir.path().join("data/a.txt")).unwrap(), CLEANED);
+    for link in [input, output] {
+        assert!(fs::symlink_metadata(&link).unwrap().is_symlink(), "{} is still a link", link.display());
+    }
+    assert_eq!(fs::read_dir(dir.path().join("data")).unwrap().count(), 2, "no temporary files left");
+}
+
 #[test]
 fn max_removed_guard_leaves_the_document_and_flags_it() {
     let text = "Advertisement\nAdvertisement\nShort.\n";

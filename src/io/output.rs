@@ -9,12 +9,14 @@ use super::compress::{Compression, FinishWrite};
 
 /// An output file that appears under its final name only once [`AtomicFile::commit`] runs.
 /// Dropped without a commit (an error, a panic), it removes its temporary file. A target that
-/// is a device or a pipe (`/dev/null`, `/dev/stdout`, a FIFO) is written to as it is: it holds
-/// no file to replace, and a rename would put a regular file in its place.
+/// is a symbolic link stays one: the file it points to is replaced. A target that is a device
+/// or a pipe (`/dev/null`, `/dev/stdout`, a FIFO) is written to as it is: it holds no file to
+/// replace, and a rename would put a regular file in its place.
 pub struct AtomicFile {
     target: PathBuf,
-    /// Renamed to `target` on commit; `None` when the target is written in place.
-    temp: Option<PathBuf>,
+    /// The temporary file and the path it is renamed to on commit; `None` when the target is
+    /// written in place.
+    rename: Option<(PathBuf, PathBuf)>,
     writer: Option<Box<dyn FinishWrite>>,
 }
 
@@ -26,9 +28,14 @@ impl AtomicFile {
             let file = OpenOptions::new().write(true).open(target)?;
             return AtomicFile::new(target, None, file);
         }
+        // A link stays a link: the file it points to is replaced (a dangling link, itself).
+        let dest = match std::fs::symlink_metadata(target) {
+            Ok(m) if m.is_symlink() => std::fs::canonicalize(target).unwrap_or_else(|_| target.to_path_buf()),
+            _ => target.to_path_buf(),
+        };
         static PID: LazyLock<u32> = LazyLock::new(std::process::id);
-        let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let dir = dest.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let temp = dir.join(format!(".{name}.deboil-{}.tmp", *PID));
         // The directory mostly exists already: made only when the file cannot be created.
         let file = match File::create(&temp) {
@@ -38,12 +45,12 @@ impl AtomicFile {
             }
             other => other?,
         };
-        AtomicFile::new(target, Some(temp), file)
+        AtomicFile::new(target, Some((temp, dest)), file)
     }
 
-    fn new(target: &Path, temp: Option<PathBuf>, file: File) -> io::Result<AtomicFile> {
+    fn new(target: &Path, rename: Option<(PathBuf, PathBuf)>, file: File) -> io::Result<AtomicFile> {
         let writer = Compression::from_name(target).writer(BufWriter::with_capacity(1 << 16, file))?;
-        Ok(AtomicFile { target: target.to_path_buf(), temp, writer: Some(writer) })
+        Ok(AtomicFile { target: target.to_path_buf(), rename, writer: Some(writer) })
     }
 
     /// The final path.
@@ -56,8 +63,8 @@ impl AtomicFile {
         if let Some(w) = self.writer.take() {
             w.finish_box()?;
         }
-        match &self.temp {
-            Some(temp) => std::fs::rename(temp, &self.target),
+        match &self.rename {
+            Some((temp, dest)) => std::fs::rename(temp, dest),
             None => Ok(()),
         }
     }
@@ -77,7 +84,7 @@ impl Write for AtomicFile {
 
 impl Drop for AtomicFile {
     fn drop(&mut self) {
-        if let (Some(_), Some(temp)) = (self.writer.take(), &self.temp) {
+        if let (Some(_), Some((temp, _))) = (self.writer.take(), &self.rename) {
             let _ = std::fs::remove_file(temp);
         }
     }
