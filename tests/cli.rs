@@ -565,6 +565,19 @@ fn site_rules_apply_by_url_for_text_and_jsonl() {
         .assert()
         .success()
         .stdout(rec("https://www.reuters.com/a", cleaned) + &rec("https://example.org/a", text));
+    // datatrove and dolma keep the URL under `metadata`: a dotted field name reaches it.
+    let nested = |t: &str| {
+        format!(
+            "{{\"text\":{},\"id\":\"d1\",\"metadata\":{{\"url\":\"https://www.reuters.com/a\"}}}}\n",
+            serde_json::to_string(t).unwrap()
+        )
+    };
+    deboil()
+        .args(["clean", "-", "-q", "--format", "jsonl", "--url-field", "metadata.url"])
+        .write_stdin(nested(text))
+        .assert()
+        .success()
+        .stdout(nested(cleaned));
 }
 
 #[test]

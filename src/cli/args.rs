@@ -181,13 +181,15 @@ pub struct InputArgs {
     /// Inputs: files, directories (recursive) or `-` for stdin.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// JSONL field holding the document text.
+    /// JSONL field holding the document text (a dotted name such as `doc.body` reaches into
+    /// nested objects, as for the other fields).
     #[arg(long, default_value = "text")]
     pub text_field: String,
     /// JSONL field holding the document id (for messages and reports).
     #[arg(long, default_value = "id")]
     pub id_field: String,
-    /// JSONL field holding the page URL (for site rules).
+    /// JSONL field holding the page URL (for site rules; datatrove and dolma records keep it in
+    /// `metadata.url`).
     #[arg(long, default_value = "url")]
     pub url_field: String,
     /// The page URL of text documents, for site rules (JSONL records use --url-field).

@@ -82,21 +82,30 @@ impl<'a> Record<'a> {
             (start, start + v.get().len())
         };
         let string = |v: &'a RawValue| json_string(v.get());
-        let mut text = None;
-        let (mut id, mut url, mut annotation_span) = (None, None, None);
-        for (key, value) in entries.0 {
-            if key == fields.text {
-                let s = string(value).ok_or_else(|| format!("field {:?} is not a string", fields.text))?;
-                text = Some((s, span(value)));
-            } else if key == fields.id {
-                id = Some(string(value).unwrap_or(Cow::Borrowed(value.get())));
-            } else if key == fields.url {
-                url = string(value);
+        let (mut text, mut id, mut url, mut annotation) = (None, None, None, None);
+        // Top-level keys in one pass (the last wins, if repeated); dotted names, below, when
+        // no key is spelled that way.
+        for (key, value) in &entries.0 {
+            if key == &fields.text {
+                text = Some(*value);
+            } else if key == &fields.id {
+                id = Some(*value);
+            } else if key == &fields.url {
+                url = Some(*value);
             } else if annotate.is_some_and(|a| key == a) {
-                annotation_span = Some(span(value));
+                annotation = Some(*value);
             }
         }
-        let (text, text_span) = text.ok_or_else(|| format!("record has no {:?} field", fields.text))?;
+        let nested = |field: &str| nested_field(&entries.0, field);
+        let value = text
+            .or_else(|| nested(&fields.text))
+            .ok_or_else(|| format!("record has no {:?} field", fields.text))?;
+        let text = string(value).ok_or_else(|| format!("field {:?} is not a string", fields.text))?;
+        let text_span = span(value);
+        let id = id.or_else(|| nested(&fields.id)).map(|v| string(v).unwrap_or(Cow::Borrowed(v.get())));
+        let url = url.or_else(|| nested(&fields.url)).and_then(string);
+        // Only a top-level field: a new one goes in as a top-level key.
+        let annotation_span = annotation.map(span);
         Ok(Record { line, text, text_span, id, url, annotation_span })
     }
 
@@ -134,6 +143,18 @@ impl<'a> Record<'a> {
         }
         out.extend_from_slice(&line.as_bytes()[pos..]);
         out.push(b'\n');
+    }
+}
+
+/// The value a dotted name (`metadata.url`) leads to through nested objects of a record's
+/// `entries` (at each level a key spelled with the rest of the dots wins, the last if repeated).
+fn nested_field<'a>(entries: &[(Cow<'a, str>, &'a RawValue)], field: &str) -> Option<&'a RawValue> {
+    let (head, rest) = field.split_once('.')?;
+    let (_, v) = entries.iter().rev().find(|(k, _)| k == head)?;
+    let inner: Entries<'a> = serde_json::from_str(v.get()).ok()?;
+    match inner.0.iter().rev().find(|(k, _)| k == rest) {
+        Some((_, v)) => Some(*v),
+        None => nested_field(&inner.0, rest),
     }
 }
 
@@ -270,6 +291,29 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "{\"id\": 7, \"text\": \"a\\n\", \"meta\": {\"x\": [1, 2]},\"removed\":[]}\n"
         );
+    }
+
+    /// Fields named by a dotted path are found in nested objects (datatrove and dolma keep the
+    /// URL in `metadata`); a top-level key spelled with the dot wins; the text can be nested too.
+    #[test]
+    fn dotted_field_names_reach_into_nested_objects() {
+        let f = |text: &str, url: &str| Fields { text: text.into(), id: "meta.id".into(), url: url.into() };
+        let line = r#"{"text": "a", "metadata": {"url": "https://x.example/1", "n": {"id": 5}}, "meta": {"id": "m"}}"#;
+        let rec = Record::parse(line, &f("text", "metadata.url"), None).unwrap();
+        assert_eq!((rec.url.as_deref(), rec.id.as_deref()), (Some("https://x.example/1"), Some("m")));
+        let rec = Record::parse(line, &f("text", "metadata.n.id.x"), None).unwrap();
+        assert_eq!(rec.url, None);
+        let dotted = r#"{"text": "a", "metadata.url": "https://top.example/", "metadata": {"url": "https://x.example/"}}"#;
+        let rec = Record::parse(dotted, &f("text", "metadata.url"), None).unwrap();
+        assert_eq!(rec.url.as_deref(), Some("https://top.example/"));
+        let nested = r#"{"doc": {"body": "a\nb", "k": 1}, "z": 2}"#;
+        let rec = Record::parse(nested, &f("doc.body", "url"), None).unwrap();
+        assert_eq!(rec.text, "a\nb");
+        let mut out = Vec::new();
+        rec.write_to(&mut out, "a", None);
+        assert_eq!(String::from_utf8(out).unwrap(), "{\"doc\": {\"body\": \"a\", \"k\": 1}, \"z\": 2}\n");
+        let err = Record::parse(nested, &f("doc.text", "url"), None).unwrap_err();
+        assert_eq!(err, "record has no \"doc.text\" field");
     }
 
     /// 20,000 strings of pieces picked pseudo-randomly from `seed`: up to `1 << (64 - shift)`
