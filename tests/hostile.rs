@@ -150,13 +150,22 @@ fn output_inside_the_input_tree_is_refused() {
     assert!(!dir.path().join("clean").exists());
 }
 
+/// The file, then the system's reason, once each (the reason used to be printed twice).
 #[test]
-fn unreadable_input_names_the_file() {
+fn unreadable_files_are_named_with_the_reason_once() {
+    let missing = "/nonexistent/deboil/input.txt";
+    let reason = std::io::Error::from_raw_os_error(2).to_string();
     deboil()
-        .args(["clean", "/nonexistent/deboil/input.txt"])
+        .args(["clean", missing])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("/nonexistent/deboil/input.txt"));
+        .stderr(format!("deboil: error: {missing}: {reason}\n"));
+    deboil()
+        .args(["clean", "-", "--rules", missing])
+        .write_stdin("x")
+        .assert()
+        .code(2)
+        .stderr(format!("deboil: error: {missing}: cannot read rule file: {reason}\n"));
 }
 
 #[test]

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 /// Why an input could not be read or understood.
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
-    /// The file could not be opened or read (or decompressed).
-    #[error("{path}: {source}")]
+    /// The file could not be opened or read (or decompressed): the reason is the error's source.
+    #[error("{path}")]
     Io {
         /// The file.
         path: PathBuf,

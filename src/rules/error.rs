@@ -42,8 +42,8 @@ impl fmt::Display for Location {
 /// Why a rule file was refused. Nothing runs when loading fails.
 #[derive(Debug, thiserror::Error)]
 pub enum RuleError {
-    /// The file could not be read.
-    #[error("{path}: cannot read rule file: {source}")]
+    /// The file could not be read: the reason is the error's source.
+    #[error("{path}: cannot read rule file")]
     Io {
         /// The file or directory.
         path: PathBuf,

@@ -78,8 +78,8 @@ pub enum RunError {
     /// An input could not be read or understood (with `--on-error fail`).
     #[error(transparent)]
     Input(#[from] InputError),
-    /// Output could not be written.
-    #[error("{path}: cannot write output: {source}")]
+    /// Output could not be written: the reason is the error's source.
+    #[error("{path}: cannot write output")]
     Output {
         /// The output (`-` for stdout).
         path: PathBuf,
