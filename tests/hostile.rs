@@ -37,6 +37,26 @@ fn blank_jsonl_lines_are_not_records() {
         .stderr(predicate::str::contains("2 documents"));
 }
 
+/// A UTF-8 byte order mark (written by some Windows tools) is not content: a JSONL file that
+/// opens with one is read (the output, being JSON, has none), through `clean` and `diff` alike,
+/// and a text file's first line is matched without it.
+#[test]
+fn a_byte_order_mark_is_not_content() {
+    let dir = TempDir::new().unwrap();
+    let jsonl =
+        write(&dir, "bom.jsonl", b"\xEF\xBB\xBF{\"text\":\"Rain.\\nAdvertisement\"}\n{\"text\":\"b\"}\n");
+    deboil()
+        .arg("clean")
+        .arg(&jsonl)
+        .arg("-q")
+        .assert()
+        .success()
+        .stdout("{\"text\":\"Rain.\\n\"}\n{\"text\":\"b\"}\n");
+    deboil().arg("diff").arg(&jsonl).assert().success().stdout(predicate::str::contains("Advertisement"));
+    let text = write(&dir, "bom.txt", b"\xEF\xBB\xBFAdvertisement\nThe harbour reopened on Monday.\n");
+    deboil().arg("clean").arg(&text).arg("-q").assert().success().stdout("The harbour reopened on Monday.\n");
+}
+
 #[test]
 fn text_field_of_the_wrong_type_names_the_line() {
     deboil()

@@ -50,7 +50,9 @@ impl<'a> Lines<'a> {
         let ends = memchr::memchr_iter(b'\n', bytes).map(|i| i + 1);
         for end in ends.chain(unterminated.then_some(bytes.len())) {
             let raw = &input[start..end];
-            let trimmed_start = raw.trim_start();
+            // A byte order mark opening the text is not part of its first line's words.
+            let unmarked = if start == 0 { raw.strip_prefix('\u{feff}').unwrap_or(raw) } else { raw };
+            let trimmed_start = unmarked.trim_start();
             let text = trimmed_start.trim_end();
             let text_start = start + (raw.len() - trimmed_start.len());
             rank.push(nonblank);

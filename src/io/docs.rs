@@ -55,6 +55,7 @@ pub fn read_docs<E: From<InputError>>(
                 push(doc, &mut batch, &mut bytes)?;
             }
             Format::Jsonl => {
+                super::jsonl::skip_bom(&mut reader).map_err(|e| InputError::io(path, e))?;
                 let mut line = Vec::new();
                 let mut line_no = 0;
                 loop {

@@ -146,6 +146,15 @@ impl<'a> Record<'a> {
     }
 }
 
+/// Skips a UTF-8 byte order mark at the start of a JSONL stream: some Windows tools write one,
+/// and JSON text must not carry one (so the output has none).
+pub fn skip_bom(reader: &mut dyn std::io::BufRead) -> std::io::Result<()> {
+    if reader.fill_buf()?.starts_with(b"\xEF\xBB\xBF") {
+        reader.consume(3);
+    }
+    Ok(())
+}
+
 /// The value a dotted name (`metadata.url`) leads to through nested objects of a record's
 /// `entries` (at each level a key spelled with the rest of the dots wins, the last if repeated).
 fn nested_field<'a>(entries: &[(Cow<'a, str>, &'a RawValue)], field: &str) -> Option<&'a RawValue> {

@@ -257,13 +257,14 @@ impl<'r> Runner<'r> {
     /// and this one writes the batch before (compressing, when the output is compressed).
     pub fn jsonl(
         &self,
-        input: Box<dyn BufRead + Send + '_>,
+        mut input: Box<dyn BufRead + Send + '_>,
         path: &Path,
         out: &mut dyn Write,
         mut rejects: Option<&mut dyn Write>,
         stats: &mut Stats,
     ) -> Result<(), RunError> {
         let batch_bytes = self.opts.batch_bytes.max(1);
+        crate::io::jsonl::skip_bom(&mut input).map_err(|e| RunError::Input(InputError::io(path, e)))?;
         in_stages(
             &self.pool,
             |tx| read_batches(input, path, batch_bytes, tx),
