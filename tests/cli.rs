@@ -111,6 +111,33 @@ fn dash_output_is_stdout() {
     assert!(!dir.path().join("-").exists(), "no file named '-'");
 }
 
+/// `--rejects` and `--stats` files are outputs too: one that is an input, the `-o` output or
+/// the other side file is refused before anything is written (it replaced the input, or one of
+/// the two outputs was lost); `/dev/null` may take both.
+#[cfg(unix)]
+#[test]
+fn side_files_may_not_clash_with_inputs_or_outputs() {
+    let line = format!("{{\"text\":{}}}\n", serde_json::to_string(DIRTY).unwrap());
+    let dir = dir_with(&[("in.jsonl", &line)]);
+    let run = |args: &[&str]| {
+        let mut cmd = deboil();
+        cmd.current_dir(dir.path()).args(["clean", "in.jsonl", "-q", "--min-chars", "10"]).args(args);
+        cmd.assert()
+    };
+    for (args, message) in [
+        (&["--rejects", "in.jsonl"][..], "--rejects in.jsonl is the same file as input in.jsonl"),
+        (&["--stats", "./in.jsonl"], "--stats ./in.jsonl is the same file as input in.jsonl"),
+        (&["-o", "out.jsonl", "--rejects", "out.jsonl"], "--rejects out.jsonl is also the output"),
+        (&["--rejects", "r.jsonl", "--stats", "r.jsonl"], "--rejects and --stats name the same file r.jsonl"),
+        (&["--stats", "."], "--stats . is a directory"),
+    ] {
+        run(args).code(2).stderr(predicate::str::contains(message));
+    }
+    assert_eq!(fs::read_to_string(dir.path().join("in.jsonl")).unwrap(), line, "the input is untouched");
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "nothing written");
+    run(&["--rejects", "/dev/null", "--stats", "/dev/null"]).success();
+}
+
 /// An output that is a pipe or a device (a FIFO here; `/dev/null` alike) is written to, not
 /// replaced by a regular file through the temporary-file rename.
 #[cfg(unix)]

@@ -48,6 +48,7 @@ pub fn run(args: CleanArgs) -> Result<ExitCode> {
         bail!("--max-removed must be a fraction in (0, 1], got {}", args.max_removed);
     }
     let dest = destination(&args, &inputs)?;
+    refuse_side_file_clashes(&args, &inputs)?;
     let opts = Options {
         fields: args.input.fields(),
         annotate: args.annotate.clone(),
@@ -147,6 +148,44 @@ fn destination(args: &CleanArgs, inputs: &[InputFile]) -> Result<Dest> {
         }
     }
     Ok(Dest::Dir(target.clone()))
+}
+
+/// Refuses a `--rejects` or `--stats` file that is an input, the output, a directory, or the
+/// other one of the two (the last file renamed into place would win, and an input would be
+/// lost). A device or a pipe, such as `/dev/null`, may take both.
+fn refuse_side_file_clashes(args: &CleanArgs, inputs: &[InputFile]) -> Result<()> {
+    let sides: Vec<(&str, &Path)> = [("--rejects", &args.rejects), ("--stats", &args.stats)]
+        .into_iter()
+        .filter_map(|(flag, path)| Some((flag, path.as_deref()?)))
+        .collect();
+    let output = args.output.as_deref().filter(|p| p.as_os_str() != "-");
+    for (k, &(flag, side)) in sides.iter().enumerate() {
+        let meta = std::fs::metadata(side).ok();
+        if meta.as_ref().is_some_and(|m| m.is_dir()) {
+            bail!("{flag} {} is a directory: give a file", side.display());
+        }
+        if meta.as_ref().is_some_and(|m| !m.is_file()) {
+            continue;
+        }
+        if meta.is_some() {
+            if let Some(input) = inputs.iter().find(|i| i.path.as_os_str() != "-" && same_file(&i.path, side))
+            {
+                bail!(
+                    "{flag} {} is the same file as input {}: refusing to overwrite it",
+                    side.display(),
+                    input.path.display()
+                );
+            }
+        }
+        let same = |other: &Path| canonical_target(side).is_some_and(|s| canonical_target(other) == Some(s));
+        if output.is_some_and(same) {
+            bail!("{flag} {} is also the output (-o): give it a file of its own", side.display());
+        }
+        if let Some((other, _)) = sides[..k].iter().find(|(_, p)| same(p)) {
+            bail!("{other} and {flag} name the same file {}: give each a file of its own", side.display());
+        }
+    }
+    Ok(())
 }
 
 /// The state of one `clean` run.
