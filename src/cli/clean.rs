@@ -167,15 +167,15 @@ fn refuse_side_file_clashes(args: &CleanArgs, inputs: &[InputFile]) -> Result<()
         if meta.as_ref().is_some_and(|m| !m.is_file()) {
             continue;
         }
-        if meta.is_some() {
-            if let Some(input) = inputs.iter().find(|i| i.path.as_os_str() != "-" && same_file(&i.path, side))
-            {
-                bail!(
-                    "{flag} {} is the same file as input {}: refusing to overwrite it",
-                    side.display(),
-                    input.path.display()
-                );
-            }
+        // A file that does not exist yet is no input.
+        let input =
+            meta.and_then(|_| inputs.iter().find(|i| i.path.as_os_str() != "-" && same_file(&i.path, side)));
+        if let Some(input) = input {
+            bail!(
+                "{flag} {} is the same file as input {}: refusing to overwrite it",
+                side.display(),
+                input.path.display()
+            );
         }
         let same = |other: &Path| canonical_target(side).is_some_and(|s| canonical_target(other) == Some(s));
         if output.is_some_and(same) {
