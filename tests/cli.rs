@@ -138,6 +138,25 @@ fn side_files_may_not_clash_with_inputs_or_outputs() {
     run(&["--rejects", "/dev/null", "--stats", "/dev/null"]).success();
 }
 
+/// `report` and `mine` read every input before they write: an output that is one of them is
+/// refused up front (it was replaced by the page or the draft).
+#[test]
+fn report_and_mine_refuse_to_write_over_an_input() {
+    let line = format!("{{\"text\":{}}}\n", serde_json::to_string(DIRTY).unwrap());
+    let dir = dir_with(&[("in.jsonl", &line)]);
+    for (command, what) in [("report", "report"), ("mine", "draft")] {
+        deboil()
+            .current_dir(dir.path())
+            .args([command, "in.jsonl", "-o", "./in.jsonl"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!(
+                "{what} ./in.jsonl is the same file as input in.jsonl"
+            )));
+    }
+    assert_eq!(fs::read_to_string(dir.path().join("in.jsonl")).unwrap(), line);
+}
+
 /// An output that is a pipe or a device (a FIFO here; `/dev/null` alike) is written to, not
 /// replaced by a regular file through the temporary-file rename.
 #[cfg(unix)]

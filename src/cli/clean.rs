@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use super::ExitCode;
 use super::args::CleanArgs;
+use super::overwrite::{refuse_any_input, refuse_overwrite};
 use super::progress::{self, Counting};
 use super::rules_cmd::load;
 
@@ -167,16 +168,7 @@ fn refuse_side_file_clashes(args: &CleanArgs, inputs: &[InputFile]) -> Result<()
         if meta.as_ref().is_some_and(|m| !m.is_file()) {
             continue;
         }
-        // A file that does not exist yet is no input.
-        let input =
-            meta.and_then(|_| inputs.iter().find(|i| i.path.as_os_str() != "-" && same_file(&i.path, side)));
-        if let Some(input) = input {
-            bail!(
-                "{flag} {} is the same file as input {}: refusing to overwrite it",
-                side.display(),
-                input.path.display()
-            );
-        }
+        refuse_any_input(flag, side, inputs)?;
         let same = |other: &Path| canonical_target(side).is_some_and(|s| canonical_target(other) == Some(s));
         if output.is_some_and(same) {
             bail!("{flag} {} is also the output (-o): give it a file of its own", side.display());
@@ -348,33 +340,6 @@ impl Job<'_, '_> {
 
 fn create(target: &Path) -> Result<AtomicFile> {
     AtomicFile::create(target).with_context(|| format!("{}: cannot create output", target.display()))
-}
-
-/// Refuses to write an output over one of the inputs.
-fn refuse_overwrite(input: &Path, target: &Path) -> Result<()> {
-    if input.as_os_str() != "-" && same_file(input, target) {
-        bail!(
-            "output {} is the same file as input {}: refusing to overwrite it (use --in-place to replace inputs)",
-            target.display(),
-            input.display()
-        );
-    }
-    Ok(())
-}
-
-/// Whether two paths name one existing file (through links too): the same device and inode,
-/// at most two `stat` calls however deep the paths are.
-#[cfg(unix)]
-fn same_file(a: &Path, b: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    // The second path is an output, which mostly does not exist yet: one `stat` then.
-    let Ok(b) = std::fs::metadata(b) else { return false };
-    std::fs::metadata(a).is_ok_and(|a| (a.dev(), a.ino()) == (b.dev(), b.ino()))
-}
-
-#[cfg(not(unix))]
-fn same_file(a: &Path, b: &Path) -> bool {
-    matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if a == b)
 }
 
 fn canonical_target(target: &Path) -> Option<PathBuf> {

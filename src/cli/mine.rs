@@ -16,6 +16,9 @@ use super::progress;
 pub fn run(args: MineArgs) -> Result<ExitCode> {
     let started = Instant::now();
     let inputs = discover(&args.input.paths, args.format)?;
+    if let Some(path) = &args.output {
+        super::overwrite::refuse_any_input("draft", path, &inputs)?;
+    }
     let total =
         || inputs.iter().map(|i| std::fs::metadata(&i.path).map(|m| m.len()).ok()).sum::<Option<u64>>();
     let bar = progress::bar(total, args.quiet);

@@ -5,6 +5,7 @@ mod clean;
 mod diff;
 mod exit;
 mod mine;
+mod overwrite;
 mod progress;
 mod report;
 mod rules_cmd;

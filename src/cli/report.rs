@@ -15,6 +15,7 @@ use super::rules_cmd::load;
 pub fn run(args: ReportArgs) -> Result<ExitCode> {
     let rules = load(&args.rules)?;
     let inputs = discover(&args.input.paths, args.format)?;
+    super::overwrite::refuse_any_input("report", &args.output, &inputs)?;
     let mut report = HtmlReport::new();
     let mut sample: BottomK<HtmlDoc> = BottomK::new(args.max_docs, args.seed);
     let text_url = args.input.url.clone();
