@@ -118,6 +118,38 @@ fn truncated_gzip_and_zstd_name_the_file() {
     }
 }
 
+/// bzip2, xz and lz4 are recognised by their first bytes and names, and refused with a message
+/// saying which (they used to be read as text and fail as invalid UTF-8, or be written as plain
+/// text under a compressed name).
+#[test]
+fn other_compressions_are_named_and_refused() {
+    let dir = TempDir::new().unwrap();
+    let heads: [(&str, &[u8]); 3] = [
+        ("a.jsonl.bz2", b"BZh91AY&SY\x12\x34"),
+        ("a.jsonl.xz", b"\xfd7zXZ\x00\x00\x04"),
+        ("a.jsonl.lz4", b"\x04\x22\x4d\x18\x64\x40"),
+    ];
+    for (name, head) in heads {
+        let path = write(&dir, name, head);
+        let format = name.rsplit('.').next().unwrap().replace("bz2", "bzip2");
+        deboil().arg("clean").arg(&path).assert().code(2).stderr(predicate::str::contains(format!(
+            "{name}: cannot read: {format} data: deboil reads gzip and zstd"
+        )));
+    }
+    let input = write(&dir, "in.jsonl", b"{\"text\":\"Body.\"}\n");
+    for name in ["out.jsonl.bz2", "out.jsonl.xz"] {
+        deboil()
+            .arg("clean")
+            .arg(&input)
+            .arg("-o")
+            .arg(dir.path().join(name))
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("deboil writes gzip (.gz) and zstd (.zst), not"));
+        assert!(!dir.path().join(name).exists());
+    }
+}
+
 #[test]
 fn a_long_single_line_document_is_cleaned() {
     // One 20 MB line with no newline: the engine is linear in it.

@@ -1,4 +1,5 @@
-//! Compression by file name and magic bytes: gzip (multi-member), zstd, or none.
+//! Compression by file name and magic bytes: gzip (multi-member), zstd, or none; bzip2, xz and
+//! lz4 are recognised and refused with a message saying so.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Write};
@@ -36,6 +37,19 @@ impl Compression {
         }
     }
 
+    /// Refuses a file name that asks for a compression deboil does not write (`.bz2`, `.xz`,
+    /// `.lz4`), rather than write plain text under it.
+    pub fn check_name(path: &Path) -> io::Result<()> {
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        match OTHER_FORMATS.iter().find(|f| f.extension == ext) {
+            Some(f) => Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                format!("deboil writes gzip (.gz) and zstd (.zst), not {} (.{ext})", f.name),
+            )),
+            None => Ok(()),
+        }
+    }
+
     /// Wraps a writer so that what is written to it is compressed.
     pub fn writer<'w, W: Write + 'w>(self, w: W) -> io::Result<Box<dyn FinishWrite + 'w>> {
         Ok(match self {
@@ -45,6 +59,31 @@ impl Compression {
         })
     }
 }
+
+/// A compression deboil recognises but does not read or write.
+struct OtherFormat {
+    name: &'static str,
+    extension: &'static str,
+    /// Whether a stream's first bytes show it.
+    starts: fn(&[u8]) -> bool,
+}
+
+const OTHER_FORMATS: [OtherFormat; 3] = [
+    OtherFormat {
+        name: "bzip2",
+        extension: "bz2",
+        // `BZh`, the block size, then the first block's magic (the digits of pi).
+        starts: |h| {
+            h.len() >= 10 && h.starts_with(b"BZh") && (b'1'..=b'9').contains(&h[3]) && h[4..10] == *b"1AY&SY"
+        },
+    },
+    OtherFormat {
+        name: "xz",
+        extension: "xz",
+        starts: |h| h.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]),
+    },
+    OtherFormat { name: "lz4", extension: "lz4", starts: |h| h.starts_with(&[0x04, 0x22, 0x4d, 0x18]) },
+];
 
 /// A writer that must be finished (compression trailers) before it is complete.
 pub trait FinishWrite: Write {
@@ -89,6 +128,15 @@ impl<W: Write> FinishWrite for zstd::stream::write::Encoder<'_, W> {
 pub fn open_reader<'r, R: Read + Send + 'r>(inner: R) -> io::Result<Box<dyn BufRead + Send + 'r>> {
     let mut buffered = BufReader::with_capacity(1 << 16, inner);
     let head = buffered.fill_buf()?;
+    if let Some(f) = OTHER_FORMATS.iter().find(|f| (f.starts)(head)) {
+        return Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            format!(
+                "{} data: deboil reads gzip and zstd; decompress it on the way in (`{} -dc FILE | deboil clean - --format jsonl`)",
+                f.name, f.name
+            ),
+        ));
+    }
     Ok(match Compression::sniff(head) {
         Compression::None => Box::new(buffered),
         Compression::Gzip => {

@@ -24,6 +24,7 @@ impl AtomicFile {
     /// Creates the temporary file for `target` (and its parent directories); compression
     /// follows the target's name.
     pub fn create(target: &Path) -> io::Result<AtomicFile> {
+        Compression::check_name(target)?;
         if std::fs::metadata(target).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
             let file = OpenOptions::new().write(true).open(target)?;
             return AtomicFile::new(target, None, file);
