@@ -157,6 +157,30 @@ fn report_and_mine_refuse_to_write_over_an_input() {
     assert_eq!(fs::read_to_string(dir.path().join("in.jsonl")).unwrap(), line);
 }
 
+/// One input file and `-o` an existing directory, or a path ending in `/`: the output goes
+/// into it under the input's name, as `cp` does (it failed at the end, after all the work).
+/// Stdin has no name to go under a directory: refused before anything is read.
+#[test]
+fn one_input_into_a_directory_keeps_its_name() {
+    let dir = dir_with(&[("a.txt", DIRTY), ("existing/keep.txt", "")]);
+    let run = |out: &str| deboil().current_dir(dir.path()).args(["clean", "a.txt", "-q", "-o", out]).assert();
+    run("existing").success();
+    run("new/").success();
+    for out in ["existing/a.txt", "new/a.txt"] {
+        assert_eq!(fs::read_to_string(dir.path().join(out)).unwrap(), CLEANED, "{out}");
+    }
+    deboil()
+        .current_dir(dir.path())
+        .args(["clean", "-", "-q", "-o", "existing"])
+        .write_stdin(DIRTY)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "stdin (-) has no file name to write under output directory existing",
+        ));
+    assert!(!dir.path().join("existing/-").exists());
+}
+
 /// An output that is a pipe or a device (a FIFO here; `/dev/null` alike) is written to, not
 /// replaced by a regular file through the temporary-file rename.
 #[cfg(unix)]

@@ -126,12 +126,22 @@ fn destination(args: &CleanArgs, inputs: &[InputFile]) -> Result<Dest> {
         }
         return Ok(Dest::Stdout);
     };
+    // `-o` names a file for one input file, unless it is a directory already or ends in `/`
+    // (then the file goes into it, as `cp` does).
+    let names_dir =
+        target.is_dir() || target.as_os_str().to_string_lossy().ends_with(std::path::MAIN_SEPARATOR);
     let single_file = args.input.paths.len() == 1 && !args.input.paths[0].is_dir();
-    if single_file {
+    if single_file && !names_dir {
         if let Some(input) = inputs.first() {
             refuse_overwrite(&input.path, target)?;
         }
         return Ok(Dest::File(target.clone()));
+    }
+    if inputs.iter().any(|i| i.path.as_os_str() == "-") {
+        bail!(
+            "stdin (-) has no file name to write under output directory {}: clean it on its own, with -o FILE or to stdout",
+            target.display()
+        );
     }
     for path in &args.input.paths {
         if path.is_dir() && is_within(target, path) {
