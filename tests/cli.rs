@@ -109,6 +109,15 @@ fn dash_output_is_stdout() {
         .success()
         .stdout(CLEANED);
     assert!(!dir.path().join("-").exists(), "no file named '-'");
+    // `/dev/stdout`: a link to the pipe the output goes to, written through.
+    if std::path::Path::new("/dev/stdout").exists() {
+        deboil()
+            .args(["clean", "-", "-o", "/dev/stdout", "-q"])
+            .write_stdin(DIRTY)
+            .assert()
+            .success()
+            .stdout(CLEANED);
+    }
 }
 
 /// `--rejects` and `--stats` files are outputs too: one that is an input, the `-o` output or
@@ -197,7 +206,17 @@ fn output_to_a_fifo_is_written_in_place() {
     clean_into(dir.path().join("a.txt"), &fifo).arg("-q").assert().success();
     assert!(fs::metadata(&fifo).unwrap().file_type().is_fifo(), "still a FIFO");
     assert_eq!(reader.join().unwrap(), CLEANED);
-    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2, "no temporary file left");
+    // Through a symbolic link, as `/dev/stdout` is one.
+    let link = dir.path().join("out-link");
+    std::os::unix::fs::symlink(&fifo, &link).unwrap();
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || fs::read_to_string(fifo).unwrap())
+    };
+    clean_into(dir.path().join("a.txt"), &link).arg("-q").assert().success();
+    assert!(fs::symlink_metadata(&link).unwrap().is_symlink(), "still a link");
+    assert_eq!(reader.join().unwrap(), CLEANED);
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 3, "no temporary file left");
 }
 
 #[test]

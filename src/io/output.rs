@@ -25,15 +25,18 @@ impl AtomicFile {
     /// follows the target's name.
     pub fn create(target: &Path) -> io::Result<AtomicFile> {
         Compression::check_name(target)?;
-        if std::fs::metadata(target).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        // One `lstat` for the usual new file; a link is followed to what it names.
+        let mut meta = std::fs::symlink_metadata(target).ok();
+        let link = meta.as_ref().is_some_and(|m| m.is_symlink());
+        if link {
+            meta = std::fs::metadata(target).ok();
+        }
+        if meta.as_ref().is_some_and(|m| !m.is_file() && !m.is_dir()) {
             let file = OpenOptions::new().write(true).open(target)?;
             return AtomicFile::new(target, None, file);
         }
         // A link stays a link: the file it points to is replaced (a dangling link, itself).
-        let dest = match std::fs::symlink_metadata(target) {
-            Ok(m) if m.is_symlink() => std::fs::canonicalize(target).unwrap_or_else(|_| target.to_path_buf()),
-            _ => target.to_path_buf(),
-        };
+        let dest = if link && meta.is_some() { std::fs::canonicalize(target)? } else { target.to_path_buf() };
         static PID: LazyLock<u32> = LazyLock::new(std::process::id);
         let dir = dest.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
