@@ -136,6 +136,14 @@ fn other_compressions_are_named_and_refused() {
             "{name}: cannot read: {format} data: deboil reads gzip and zstd"
         )));
     }
+    // In a directory they are found, not skipped in silence.
+    deboil()
+        .arg("clean")
+        .arg(dir.path())
+        .arg("-q")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("a.jsonl.bz2"));
     let input = write(&dir, "in.jsonl", b"{\"text\":\"Body.\"}\n");
     for name in ["out.jsonl.bz2", "out.jsonl.xz"] {
         deboil()

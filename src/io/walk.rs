@@ -14,11 +14,16 @@ pub enum Format {
 }
 
 impl Format {
-    /// The format a file name implies, looking through `.gz`/`.zst`: `.jsonl`, `.ndjson` and
-    /// `.json` are JSONL, `.txt` and `.text` are text; `None` for anything else.
+    /// The format a file name implies, looking through a compression suffix: `.jsonl`,
+    /// `.ndjson` and `.json` are JSONL, `.txt` and `.text` are text; `None` for anything else.
+    /// `.bz2`, `.xz` and `.lz4` count too, so that such a file in a directory is found and
+    /// refused with a message saying why, not skipped in silence.
     pub fn from_name(path: &Path) -> Option<Format> {
         let name = path.file_name()?.to_str()?;
-        let name = name.strip_suffix(".gz").or_else(|| name.strip_suffix(".zst")).unwrap_or(name);
+        let name = [".gz", ".zst", ".bz2", ".xz", ".lz4"]
+            .iter()
+            .find_map(|suffix| name.strip_suffix(suffix))
+            .unwrap_or(name);
         match name.rsplit_once('.')?.1 {
             "jsonl" | "ndjson" | "json" => Some(Format::Jsonl),
             "txt" | "text" => Some(Format::Text),
