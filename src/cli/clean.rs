@@ -243,15 +243,23 @@ impl Job<'_, '_> {
         let reader = open(input, &self.bar)?;
         let target = self.target(input);
         let rejects = self.rejects.as_mut().map(|r| r as &mut dyn Write);
+        let bar = &self.bar;
+        let progress = &mut |stats: &Stats| bar.set_message(format!("{} documents", stats.documents));
         match target {
-            None => self.runner.jsonl(reader, &input.path, &mut self.stdout, rejects, &mut self.stats)?,
+            None => self.runner.jsonl(
+                reader,
+                &input.path,
+                &mut self.stdout,
+                rejects,
+                &mut self.stats,
+                progress,
+            )?,
             Some(target) => {
                 let mut file = create(&target)?;
-                self.runner.jsonl(reader, &input.path, &mut file, rejects, &mut self.stats)?;
+                self.runner.jsonl(reader, &input.path, &mut file, rejects, &mut self.stats, progress)?;
                 file.commit().with_context(|| format!("{}: cannot write output", target.display()))?;
             }
         }
-        self.bar.set_message(format!("{} documents", self.stats.documents));
         Ok(())
     }
 

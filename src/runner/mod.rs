@@ -252,9 +252,11 @@ impl<'r> Runner<'r> {
         }
     }
 
-    /// Cleans a JSONL stream into `out` (rejected records into `rejects`), in input order.
-    /// Three stages run at once: a thread reads batches ahead, another hands each to the pool,
-    /// and this one writes the batch before (compressing, when the output is compressed).
+    /// Cleans a JSONL stream into `out` (rejected records into `rejects`), in input order,
+    /// calling `written` with the stats so far after each batch is written (for a progress
+    /// display). Three stages run at once: a thread reads batches ahead, another hands each to
+    /// the pool, and this one writes the batch before (compressing, when the output is
+    /// compressed).
     pub fn jsonl(
         &self,
         mut input: Box<dyn BufRead + Send + '_>,
@@ -262,6 +264,7 @@ impl<'r> Runner<'r> {
         out: &mut dyn Write,
         mut rejects: Option<&mut dyn Write>,
         stats: &mut Stats,
+        written: &mut dyn FnMut(&Stats),
     ) -> Result<(), RunError> {
         let batch_bytes = self.opts.batch_bytes.max(1);
         crate::io::jsonl::skip_bom(&mut input).map_err(|e| RunError::Input(InputError::io(path, e)))?;
@@ -286,6 +289,7 @@ impl<'r> Runner<'r> {
                         return Err(e.into());
                     }
                 }
+                written(stats);
                 Ok(())
             },
         )
@@ -500,6 +504,26 @@ mod tests {
     use std::sync::mpsc::sync_channel;
 
     use super::*;
+
+    /// A JSONL stream of many batches reports its stats after each one is written, growing to
+    /// the totals (the progress bar's document count follows them within a file).
+    #[test]
+    fn jsonl_reports_stats_batch_by_batch() {
+        let rules = crate::RuleSet::defaults();
+        // Reads take at least 128 KiB: about 900 KB of records make several batches.
+        let opts = Options { batch_bytes: 1, ..Options::default() };
+        let runner = Runner::new(&rules, opts, 2);
+        let input: String =
+            (0..20_000).map(|i| format!("{{\"id\":{i},\"text\":\"Line {i}.\\nAdvertisement\"}}\n")).collect();
+        let (mut out, mut stats, mut seen) = (Vec::new(), Stats::default(), Vec::new());
+        let reader = Box::new(std::io::Cursor::new(input.into_bytes()));
+        runner
+            .jsonl(reader, Path::new("t"), &mut out, None, &mut stats, &mut |s| seen.push(s.documents))
+            .unwrap();
+        assert!(seen.len() >= 5, "{} reports", seen.len());
+        assert!(seen.windows(2).all(|w| w[0] < w[1]), "{seen:?}");
+        assert_eq!((seen.last().copied(), stats.documents, stats.changed), (Some(20_000), 20_000, 20_000));
+    }
 
     /// Batches hold whole lines, in order, numbered from their first line, whatever the batch
     /// size against the line lengths (longer lines than a batch, a last line without newline).
