@@ -101,23 +101,18 @@ fn jsonl_annotate_adds_removal_offsets() {
 #[test]
 fn dash_output_is_stdout() {
     let dir = tempfile::tempdir().unwrap();
-    deboil()
-        .current_dir(dir.path())
-        .args(["clean", "-", "-o", "-", "-q"])
-        .write_stdin(DIRTY)
-        .assert()
-        .success()
-        .stdout(CLEANED);
-    assert!(!dir.path().join("-").exists(), "no file named '-'");
-    // `/dev/stdout`: a link to the pipe the output goes to, written through.
-    if std::path::Path::new("/dev/stdout").exists() {
+    // `/dev/stdout` too: a link to the pipe the output goes to, written through.
+    let dev_stdout = std::path::Path::new("/dev/stdout").exists();
+    for out in std::iter::once("-").chain(dev_stdout.then_some("/dev/stdout")) {
         deboil()
-            .args(["clean", "-", "-o", "/dev/stdout", "-q"])
+            .current_dir(dir.path())
+            .args(["clean", "-", "-o", out, "-q"])
             .write_stdin(DIRTY)
             .assert()
             .success()
             .stdout(CLEANED);
     }
+    assert!(!dir.path().join("-").exists(), "no file named '-'");
 }
 
 /// `--rejects` and `--stats` files are outputs too: one that is an input, the `-o` output or
