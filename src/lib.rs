@@ -18,9 +18,11 @@
 pub mod engine;
 pub mod io;
 pub mod mine;
+pub mod model;
 pub mod report;
 pub mod rules;
 pub mod runner;
+pub mod training;
 
 pub use engine::{Cleaned, Document, Removal, clean, clean_document, clean_documents};
 pub use rules::{Category, Kind, Rule, RuleError, RuleSet, RuleSetBuilder};

@@ -54,7 +54,7 @@ fn unknown_kind_and_category_list_the_choices() {
     let toml =
         "[[rule]]\nid = \"k\"\ncategory = \"ad\"\nkind = \"paragraph\"\ndescription = \"d\"\npattern = 'x'\n";
     insta::assert_snapshot!(rule_error(toml), @r#"
-    test.toml:4:8: rule "k": unknown kind "paragraph" (expected one of: line, span, section, caption, duplicate, doubled)
+    test.toml:4:8: rule "k": unknown kind "paragraph" (expected one of: line, span, section, caption, duplicate, doubled, model)
       |
     4 | kind = "paragraph"
       |        ^

@@ -36,6 +36,58 @@ pub enum Command {
     /// List, show, test and check rules.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Train the line classifier (a `model` rule file) from pages with labelled lines.
+    Train(Box<TrainArgs>),
+}
+
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// Labelled pages: folders laid out as `dump/<id>.txt` + `labels/<id>.tsv` (+ optional
+    /// `manifest.tsv` with `id`, `source`, `url` columns), or JSONL files of records with
+    /// `text` and a `labels` list (one per line of the text; optional `source`, `id`, `url`).
+    #[arg(required = true, value_name = "DATA")]
+    pub data: Vec<PathBuf>,
+    /// The model rule file to write; if it exists and holds a model rule, its id,
+    /// description and examples are kept.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// The rule's id, for a new file.
+    #[arg(long, default_value = "line-model")]
+    pub id: String,
+    /// Number of trees.
+    #[arg(long, default_value_t = 120)]
+    pub rounds: usize,
+    /// Depth of each tree.
+    #[arg(long, default_value_t = 4)]
+    pub depth: usize,
+    /// Shrinkage of each tree.
+    #[arg(long, default_value_t = 0.15)]
+    pub learning_rate: f32,
+    /// Seed of the row sampler (the same seed and data give the same file).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// The threshold written into the model: the probability at which a line is removed.
+    #[arg(long, default_value_t = 0.8)]
+    pub threshold: f32,
+    /// Also print held-out precision and recall at these thresholds.
+    #[arg(long, value_delimiter = ',', value_name = "P,...")]
+    pub sweep: Vec<f32>,
+    /// Weigh a data set's groups by W instead of 1 (repeatable): `--weight train-fullpage=0.5`;
+    /// the name is the folder's or JSONL file's (without `.jsonl`).
+    #[arg(long, value_name = "NAME=W")]
+    pub weight: Vec<String>,
+    /// Write every held-out line to FILE as TSV (group, page, line, label, rule hit,
+    /// probability, text), to read the model's errors.
+    #[arg(long, value_name = "FILE")]
+    pub holdout_lines: Option<PathBuf>,
+    /// Skip scoring each source held out (faster; prints nothing but the summary).
+    #[arg(long)]
+    pub no_holdout: bool,
+    /// Text to record as the training data's provenance (sources, licences, attributions).
+    #[arg(long, value_name = "TEXT")]
+    pub provenance: Option<String>,
+    #[command(flatten)]
+    pub rules: RuleArgs,
 }
 
 #[derive(Debug, Args)]
@@ -170,9 +222,14 @@ pub struct RuleArgs {
     /// Only run these rules (ids or categories, comma-separated, repeatable).
     #[arg(long, value_delimiter = ',', value_name = "ID|CATEGORY")]
     pub select: Vec<String>,
-    /// Do not run these rules (ids or categories, comma-separated, repeatable).
+    /// Do not run these rules (ids or categories, comma-separated, repeatable); `--ignore
+    /// model` turns the line classifier off.
     #[arg(long, value_delimiter = ',', value_name = "ID|CATEGORY")]
     pub ignore: Vec<String>,
+    /// The line classifier removes lines it scores at least this probability of boilerplate
+    /// (0-1; higher removes fewer, surer lines); default: the model file's threshold.
+    #[arg(long, value_name = "P")]
+    pub model_threshold: Option<f32>,
 }
 
 /// Where documents come from (shared by `clean`, `diff` and `explain`).

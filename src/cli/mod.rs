@@ -9,6 +9,7 @@ mod overwrite;
 mod progress;
 mod report;
 mod rules_cmd;
+mod train;
 
 use clap::Parser;
 
@@ -25,6 +26,7 @@ pub fn main() -> i32 {
         args::Command::Mine(a) => mine::run(*a),
         args::Command::Stats { files } => clean::sum_stats(&files),
         args::Command::Rules(a) => rules_cmd::run(a),
+        args::Command::Train(a) => train::run(*a),
     };
     match result {
         Ok(code) => code as i32,

@@ -9,8 +9,17 @@ use serde::Serialize;
 use super::ExitCode;
 use super::args::{ListFormat, RuleArgs, RulesCommand};
 
-/// Loads the rules the arguments name; any error refuses the whole set.
+/// Loads the rules the arguments name; any error refuses the whole set, and so does asking for
+/// none.
 pub fn load(args: &RuleArgs) -> Result<RuleSet> {
+    if args.no_default_rules && args.rules.is_empty() {
+        return Err(anyhow!("no rules loaded (--no-default-rules without --rules)"));
+    }
+    load_any(args)
+}
+
+/// Loads the rules the arguments name, which may be none (a model trained without rule features).
+pub fn load_any(args: &RuleArgs) -> Result<RuleSet> {
     let mut b = RuleSetBuilder::new();
     if !args.no_default_rules {
         b.add_defaults()?;
@@ -18,9 +27,9 @@ pub fn load(args: &RuleArgs) -> Result<RuleSet> {
     for path in &args.rules {
         b.add_path(path)?;
     }
-    let set = b.build()?;
-    if set.is_empty() {
-        return Err(anyhow!("no rules loaded (--no-default-rules without --rules)"));
+    let mut set = b.build()?;
+    if let Some(t) = args.model_threshold {
+        set.set_model_threshold(t).map_err(|e| anyhow!("--model-threshold: {e}"))?;
     }
     set.filter(&args.select, &args.ignore).map_err(|e| anyhow!(e))
 }

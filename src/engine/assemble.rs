@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use crate::rules::RuleSet;
+use crate::rules::{Kind, RuleSet};
 
 use super::candidates::Candidate;
 use super::lines::Lines;
@@ -15,7 +15,14 @@ struct Merged {
     rules: Vec<usize>,
 }
 
-pub(crate) fn assemble<'a>(rules: &RuleSet, lines: &Lines<'a>, mut found: Vec<Candidate>) -> Cleaned<'a> {
+/// `scores`, when a model ran: each line's probability of boilerplate, reported on the
+/// removals the model took part in.
+pub(crate) fn assemble<'a>(
+    rules: &RuleSet,
+    lines: &Lines<'a>,
+    mut found: Vec<Candidate>,
+    scores: Option<&[f32]>,
+) -> Cleaned<'a> {
     let mut merged = merge(&mut found);
     let emptied = emptied_lines(lines, &merged);
     if !emptied.is_empty() {
@@ -56,15 +63,20 @@ pub(crate) fn assemble<'a>(rules: &RuleSet, lines: &Lines<'a>, mut found: Vec<Ca
         .into_iter()
         .map(|m| {
             let rule = &rules.rules()[m.rules[0]];
+            let (first, last) = (line_of(m.start), line_of(m.end - 1));
+            let by_model = m.rules.iter().any(|&r| rules.rules()[r].kind == Kind::Model);
+            let score =
+                scores.filter(|_| by_model).map(|s| s[first..=last].iter().copied().fold(0f32, f32::max));
             Removal {
                 rule: rule.id.clone(),
                 category: rule.category,
                 also: m.rules[1..].iter().map(|&r| rules.rules()[r].id.clone()).collect(),
                 start: m.start,
                 end: m.end,
-                first_line: line_of(m.start) + 1,
-                last_line: line_of(m.end - 1) + 1,
+                first_line: first + 1,
+                last_line: last + 1,
                 text: &input[m.start..m.end],
+                score,
             }
         })
         .collect();

@@ -71,8 +71,8 @@ pub(crate) fn find(
                 let top = caption_top(rule, lines, i);
                 out.push(Candidate { start: lines.lines[top].start, end: line.end, rule: ri });
             }
-            Kind::Duplicate | Kind::Doubled => {
-                unreachable!("structural rules are not in the pattern set")
+            Kind::Duplicate | Kind::Doubled | Kind::Model => {
+                unreachable!("structural and model rules are not in the pattern set")
             }
         }
     }
@@ -83,7 +83,8 @@ pub(crate) fn find(
         }
         match rule.kind {
             Kind::Duplicate => duplicates(rule, ri, lines, &mut out),
-            _ => doubled(rule, ri, lines, &mut out),
+            Kind::Doubled => doubled(rule, ri, lines, &mut out),
+            _ => {}
         }
     }
     enforce_max_removed(rules, lines.input.len(), &mut out);
@@ -243,7 +244,7 @@ fn doubled(rule: &Rule, ri: usize, lines: &Lines<'_>, out: &mut Vec<Candidate>) 
 }
 
 /// Drops every candidate of a rule whose removals in this document exceed its `max_removed`.
-fn enforce_max_removed(rules: &RuleSet, len: usize, out: &mut Vec<Candidate>) {
+pub(crate) fn enforce_max_removed(rules: &RuleSet, len: usize, out: &mut Vec<Candidate>) {
     for (ri, rule) in rules.rules().iter().enumerate() {
         let Some(limit) = rule.max_removed else { continue };
         let mut ranges: Vec<(usize, usize)> =

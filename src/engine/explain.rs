@@ -22,6 +22,22 @@ pub struct LineExplanation<'a> {
     pub decided_by: Option<Decision>,
     /// Rules whose pattern matches the line but that did not fire here, with the reasons.
     pub near_misses: Vec<NearMiss>,
+    /// For non-blank lines of a document a `model` rule applies to: its score.
+    pub model: Option<ModelScore>,
+}
+
+/// What the line classifier made of a line.
+#[derive(Debug, Clone)]
+pub struct ModelScore {
+    /// The `model` rule.
+    pub rule: String,
+    /// The line's probability of boilerplate.
+    pub probability: f32,
+    /// The rule's threshold: lines scored at or above it are removed.
+    pub threshold: f32,
+    /// The features that moved the score most: name, the line's value, and the change in
+    /// log-odds it caused (positive pushes towards removal).
+    pub top: Vec<(&'static str, f32, f32)>,
 }
 
 /// The rule that removed (part of) a line.
@@ -52,6 +68,10 @@ pub fn explain<'a>(rules: &RuleSet, doc: Document<'a, '_>) -> Vec<LineExplanatio
     let reports = line_reports(doc.text, &cleaned.removals);
     let lines = Lines::new(doc.text);
     let host = doc.url.and_then(host_of);
+    let (model_rule, mut scores) = match super::model_explanations(rules, doc, 3) {
+        Some((ri, s)) => (Some(&rules.rules()[ri]), s),
+        None => (None, Vec::new()),
+    };
     reports
         .into_iter()
         .enumerate()
@@ -102,7 +122,21 @@ pub fn explain<'a>(rules: &RuleSet, doc: Document<'a, '_>) -> Vec<LineExplanatio
                 );
                 near_misses.sort_by(|a, b| a.rule.cmp(&b.rule));
             }
-            LineExplanation { line: i + 1, text: report.text, fate: report.fate, decided_by, near_misses }
+            let model =
+                model_rule.zip(scores.get_mut(i).and_then(Option::take)).map(|(rule, e)| ModelScore {
+                    rule: rule.id.to_string(),
+                    probability: e.probability,
+                    threshold: rule.model.as_ref().map_or(1.0, |m| m.threshold),
+                    top: e.top,
+                });
+            LineExplanation {
+                line: i + 1,
+                text: report.text,
+                fate: report.fate,
+                decided_by,
+                near_misses,
+                model,
+            }
         })
         .collect()
 }

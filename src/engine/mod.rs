@@ -11,6 +11,7 @@ mod assemble;
 mod candidates;
 mod explain;
 mod lines;
+mod scoring;
 mod tries;
 
 use std::borrow::Cow;
@@ -19,7 +20,8 @@ use std::sync::Arc;
 use crate::rules::{Category, RuleSet, host_of};
 
 pub use assemble::{LineFate, LineReport, line_reports};
-pub use explain::{Decision, LineExplanation, NearMiss, explain};
+pub use explain::{Decision, LineExplanation, ModelScore, NearMiss, explain};
+pub use scoring::rule_hits;
 
 /// A document to clean: its text and, when known, its URL (for site rules).
 #[derive(Debug, Clone, Copy)]
@@ -31,7 +33,7 @@ pub struct Document<'t, 'u> {
 }
 
 /// One removed range of the input.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Removal<'a> {
     /// The rule credited with the removal (first in pack order).
     pub rule: Arc<str>,
@@ -49,6 +51,9 @@ pub struct Removal<'a> {
     pub last_line: usize,
     /// The removed text.
     pub text: &'a str,
+    /// For removals a `model` rule made or joined: the highest probability of boilerplate it
+    /// gave a line of the range.
+    pub score: Option<f32>,
 }
 
 /// The result of cleaning one document.
@@ -86,6 +91,50 @@ pub fn clean_document<'a>(rules: &RuleSet, doc: Document<'a, '_>) -> Cleaned<'a>
 /// batch (tens of news articles), since each rule's regex then runs over all of their lines
 /// in turn.
 pub fn clean_documents<'a>(rules: &RuleSet, docs: &[Document<'a, '_>]) -> Vec<Cleaned<'a>> {
+    matched_documents(rules, docs)
+        .into_iter()
+        .map(|m| {
+            let Matched { lines, host, mut found } = m;
+            let scores = scoring::score_lines(rules, &lines, host.as_deref(), &found);
+            if let Some((ri, scores)) = &scores {
+                scoring::model_candidates(rules, &lines, *ri, scores, &mut found);
+                candidates::enforce_max_removed(rules, lines.input.len(), &mut found);
+            }
+            if found.is_empty() {
+                return Cleaned { text: Cow::Borrowed(lines.input), removals: Vec::new() };
+            }
+            assemble::assemble(rules, &lines, found, scores.as_ref().map(|(_, s)| s.as_slice()))
+        })
+        .collect()
+}
+
+/// For a document a `model` rule applies to: that rule's index and, for each line (`None` for
+/// blank ones), its score and the `k` features that moved it most.
+pub(crate) fn model_explanations(
+    rules: &RuleSet,
+    doc: Document<'_, '_>,
+    k: usize,
+) -> Option<(usize, Vec<Option<crate::model::ScoreExplanation>>)> {
+    let m = matched_documents(rules, &[doc]).pop()?;
+    let ri = scoring::applicable_model(rules, m.host.as_deref())?;
+    let model = rules.rules()[ri].model.as_ref()?;
+    let (texts, index, hits) = scoring::model_inputs(&m.lines, &m.found);
+    let mut out = vec![None; m.lines.lines.len()];
+    for (e, i) in model.explain(&texts, &hits, k).into_iter().zip(index) {
+        out[i] = Some(e);
+    }
+    Some((ri, out))
+}
+
+/// A document with what every rule but the `model` rules proposes.
+struct Matched<'a> {
+    lines: lines::Lines<'a>,
+    host: Option<String>,
+    found: Vec<candidates::Candidate>,
+}
+
+/// Runs every rule but the `model` rules over a batch of documents.
+fn matched_documents<'a>(rules: &RuleSet, docs: &[Document<'a, '_>]) -> Vec<Matched<'a>> {
     let hosts: Vec<Option<String>> =
         docs.iter().map(|d| if rules.has_site_rules { d.url.and_then(host_of) } else { None }).collect();
     let lines: Vec<lines::Lines<'a>> = docs.iter().map(|d| lines::Lines::new(d.text)).collect();
@@ -98,17 +147,14 @@ pub fn clean_documents<'a>(rules: &RuleSet, docs: &[Document<'a, '_>]) -> Vec<Cl
     let matched = tries::run(rules, &lines, &planned);
     let mut from = 0;
     lines
-        .iter()
-        .zip(&hosts)
+        .into_iter()
+        .zip(hosts)
         .zip(ends)
         .map(|((lines, host), end)| {
             let (tries, hits) = (&planned[from..end], &matched[from..end]);
             from = end;
-            let found = candidates::find(rules, lines, host.as_deref(), tries, hits);
-            if found.is_empty() {
-                return Cleaned { text: Cow::Borrowed(lines.input), removals: Vec::new() };
-            }
-            assemble::assemble(rules, lines, found)
+            let found = candidates::find(rules, &lines, host.as_deref(), tries, hits);
+            Matched { lines, host, found }
         })
         .collect()
 }

@@ -102,8 +102,7 @@ pub fn render_diff(
                 match line.fate {
                     LineFate::Removed(k) => {
                         let r = &cleaned.removals[k];
-                        let label =
-                            if line.start <= r.start { rule_label(&r.rule, &r.also) } else { String::new() };
+                        let label = if line.start <= r.start { rule_label(r) } else { String::new() };
                         let _ = writeln!(
                             out,
                             "{}{}",
@@ -129,7 +128,7 @@ pub fn render_diff(
                                 Style::Color => style.paint("1;31;7", cut),
                             });
                             pos = e;
-                            labels.push(rule_label(&r.rule, &r.also));
+                            labels.push(rule_label(r));
                         }
                         text.push_str(&input[pos..end]);
                         let _ = writeln!(
@@ -154,13 +153,17 @@ fn overlaps(start: usize, end: usize, line_start: usize, line_len: usize) -> boo
     start < line_start + line_len.max(1) && end > line_start
 }
 
-fn rule_label(rule: &str, also: &[std::sync::Arc<str>]) -> String {
-    if also.is_empty() {
-        format!("  # {rule}")
-    } else {
-        let also: Vec<&str> = also.iter().map(|a| &**a).collect();
-        format!("  # {rule} (also {})", also.join(", "))
+/// `  # rule (also other, ...)`, and the line classifier's score when it took part.
+fn rule_label(r: &crate::engine::Removal<'_>) -> String {
+    let mut label = format!("  # {}", r.rule);
+    if !r.also.is_empty() {
+        let also: Vec<&str> = r.also.iter().map(|a| &**a).collect();
+        label.push_str(&format!(" (also {})", also.join(", ")));
     }
+    if let Some(p) = r.score {
+        label.push_str(&format!(" score {p:.2}"));
+    }
+    label
 }
 
 /// Line-level diff operations (old = input lines, new = output lines) from per-line changes.
@@ -180,7 +183,13 @@ fn diff_ops(changed: &[bool]) -> Vec<DiffOp> {
     ops
 }
 
-/// Renders an explanation: one line per input line with its fate and the reason.
+/// A feature value as briefly as it reads: whole numbers without decimals.
+fn short_number(v: f32) -> String {
+    if v.fract() == 0.0 { format!("{v}") } else { format!("{v:.2}") }
+}
+
+/// Renders an explanation: one line per input line with its fate and the reason, and the
+/// line classifier's score with the features that moved it most.
 pub fn render_explain(explanations: &[LineExplanation<'_>], style: Style) -> String {
     let mut out = String::new();
     let width = explanations.len().to_string().len();
@@ -201,6 +210,23 @@ pub fn render_explain(explanations: &[LineExplanation<'_>], style: Style) -> Str
         }
         for m in &e.near_misses {
             let _ = writeln!(out, "{:width$}        not {}: {}", "", m.rule, m.reasons.join("; "));
+        }
+        if let Some(m) = e.model.as_ref().filter(|m| !m.top.is_empty()) {
+            let cmp = if m.probability >= m.threshold { ">=" } else { "<" };
+            let top: Vec<String> = m
+                .top
+                .iter()
+                .map(|(name, value, c)| format!("{name}={} ({c:+.2})", short_number(*value)))
+                .collect();
+            let _ = writeln!(
+                out,
+                "{:width$}        {} {:.3} {cmp} {}: {}",
+                "",
+                m.rule,
+                m.probability,
+                m.threshold,
+                top.join(", ")
+            );
         }
     }
     out

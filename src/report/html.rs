@@ -64,11 +64,13 @@ impl HtmlReport {
                 "<del data-rule=\"{}\" data-category=\"{}\" title=\"{}\">{}</del>",
                 escape(&r.rule),
                 r.category,
-                escape(&if also.is_empty() {
-                    format!("{} ({})", r.rule, r.category)
-                } else {
-                    format!("{} ({}), also {}", r.rule, r.category, also.join(", "))
-                }),
+                escape(&format!(
+                    "{} ({}){}{}",
+                    r.rule,
+                    r.category,
+                    if also.is_empty() { String::new() } else { format!(", also {}", also.join(", ")) },
+                    r.score.map_or(String::new(), |p| format!(", score {p:.2}"))
+                )),
                 escape(r.text)
             );
             pos = r.end;

@@ -29,6 +29,9 @@ pub struct RemovalRecord<'a> {
     pub last_line: usize,
     /// The removed text.
     pub text: &'a str,
+    /// The line classifier's probability of boilerplate, when it made or joined the removal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f32>,
 }
 
 impl<'a> RemovalRecord<'a> {
@@ -44,6 +47,7 @@ impl<'a> RemovalRecord<'a> {
             first_line: r.first_line,
             last_line: r.last_line,
             text: r.text,
+            score: r.score.map(|p| (p * 1000.0).round() / 1000.0),
         }
     }
 }

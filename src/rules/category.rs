@@ -33,11 +33,13 @@ pub enum Category {
     Legal,
     /// Scraper residue: URLs, image file names, markup, repeated lines.
     Residue,
+    /// Lines the learned line classifier scores as boilerplate from their shape.
+    Model,
 }
 
 impl Category {
     /// Every category, in the order reports list them.
-    pub const ALL: [Category; 14] = [
+    pub const ALL: [Category; 15] = [
         Category::Caption,
         Category::Credit,
         Category::MoreFrom,
@@ -52,6 +54,7 @@ impl Category {
         Category::Comment,
         Category::Legal,
         Category::Residue,
+        Category::Model,
     ];
 
     /// The name used in rule files and on the command line.
@@ -71,6 +74,7 @@ impl Category {
             Category::Comment => "comment",
             Category::Legal => "legal",
             Category::Residue => "residue",
+            Category::Model => "model",
         }
     }
 
@@ -102,17 +106,19 @@ pub enum Kind {
     Duplicate,
     /// Drop a line that is one phrase written twice (alt text glued to its caption).
     Doubled,
+    /// Drop lines a learned classifier scores as boilerplate (its `[rule.model]` table).
+    Model,
 }
 
 impl Kind {
     /// Every kind, in documentation order.
-    pub const ALL: [Kind; 6] =
-        [Kind::Line, Kind::Span, Kind::Section, Kind::Caption, Kind::Duplicate, Kind::Doubled];
+    pub const ALL: [Kind; 7] =
+        [Kind::Line, Kind::Span, Kind::Section, Kind::Caption, Kind::Duplicate, Kind::Doubled, Kind::Model];
 
     /// Whether rules of this kind compare lines rather than match a pattern (their pattern,
     /// if any, is only an extra condition).
     pub fn is_structural(self) -> bool {
-        matches!(self, Kind::Duplicate | Kind::Doubled)
+        matches!(self, Kind::Duplicate | Kind::Doubled | Kind::Model)
     }
 
     /// The name used in rule files.
@@ -124,6 +130,7 @@ impl Kind {
             Kind::Caption => "caption",
             Kind::Duplicate => "duplicate",
             Kind::Doubled => "doubled",
+            Kind::Model => "model",
         }
     }
 

@@ -118,6 +118,13 @@ impl SourceFile<'_> {
             return Err(self.invalid(&id, span, "give either `pattern` or `patterns`, not both"));
         }
         let patterns: Vec<String> = sources.iter().map(|p| p.get_ref().clone()).collect();
+        if kind == Kind::Model && !patterns.is_empty() {
+            return Err(self.invalid(
+                &id,
+                span,
+                "a `model` rule takes no `pattern`: its `[rule.model]` table decides",
+            ));
+        }
         let regex = match patterns.len() {
             0 if kind.is_structural() => None,
             0 => {
@@ -157,6 +164,21 @@ impl SourceFile<'_> {
         only(raw.max_lines.is_some(), "max_lines", Kind::Section)?;
         only(raw.max_caption_words.is_some(), "max_caption_words", Kind::Caption)?;
         only(raw.scope.is_some(), "scope", Kind::Duplicate)?;
+        only(raw.model.is_some(), "model", Kind::Model)?;
+        let model = match raw.model {
+            Some(m) => {
+                let at = m.span();
+                Some(Arc::new(m.into_inner().compile().map_err(|e| self.invalid(&id, at, e))?))
+            }
+            None if kind == Kind::Model => {
+                return Err(self.invalid(
+                    &id,
+                    span,
+                    "a `model` rule needs a `[rule.model]` table (write one with `deboil train`)",
+                ));
+            }
+            None => None,
+        };
         let whole_document = match raw.scope.as_ref().map(|s| (s.get_ref().as_str(), s.span())) {
             None | Some(("adjacent", _)) => false,
             Some(("document", _)) => true,
@@ -181,6 +203,9 @@ impl SourceFile<'_> {
             prev: raw.prev.as_ref().map(|p| self.regex(&id, p, ci)).transpose()?,
             next: raw.next.as_ref().map(|p| self.regex(&id, p, ci)).transpose()?,
         };
+        if kind == Kind::Model && conditions.to_string() != "none" {
+            return Err(self.invalid(&id, span, "conditions do not apply to `model` rules"));
+        }
         if let (Some(lo), Some(hi)) = (conditions.min_words, conditions.max_words)
             && lo > hi
         {
@@ -243,6 +268,7 @@ impl SourceFile<'_> {
             max_lines: raw.max_lines,
             max_caption_words: raw.max_caption_words.unwrap_or(DEFAULT_MAX_CAPTION_WORDS),
             whole_document,
+            model,
             examples,
         })
     }

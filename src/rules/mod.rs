@@ -65,6 +65,8 @@ pub struct Rule {
     pub max_caption_words: usize,
     /// `duplicate`: compare with every earlier line, not only the previous non-blank one.
     pub whole_document: bool,
+    /// `model`: the classifier.
+    pub model: Option<Arc<crate::model::Model>>,
     /// The rule's examples, run by `deboil rules test`.
     pub examples: Vec<examples::Example>,
 }
@@ -145,6 +147,8 @@ pub struct RuleSet {
     pub(crate) matcher: LineMatcher,
     /// Rules that compare lines rather than match a pattern (`duplicate`, `doubled`).
     pub(crate) structural_rules: Vec<usize>,
+    /// `model` rules, which score lines once every other rule has matched.
+    pub(crate) model_rules: Vec<usize>,
     /// Whether any rule is limited to sites (so the engine must look at the URL).
     pub(crate) has_site_rules: bool,
 }
@@ -161,7 +165,12 @@ impl RuleSet {
     pub fn from_rules(rules: Vec<Rule>) -> Result<RuleSet, RuleError> {
         let mut patterns = Vec::new();
         let mut structural_rules = Vec::new();
+        let mut model_rules = Vec::new();
         for (i, rule) in rules.iter().enumerate() {
+            if rule.kind == Kind::Model {
+                model_rules.push(i);
+                continue;
+            }
             match &rule.regex {
                 Some(_) if !rule.kind.is_structural() => patterns.push(matcher::PatternSource {
                     rule: i,
@@ -174,7 +183,35 @@ impl RuleSet {
         }
         let matcher = LineMatcher::new(&patterns).map_err(RuleError::Set)?;
         let has_site_rules = rules.iter().any(|r| !r.sites.is_empty());
-        Ok(RuleSet { rules, matcher, structural_rules, has_site_rules })
+        Ok(RuleSet { rules, matcher, structural_rules, model_rules, has_site_rules })
+    }
+
+    /// Sets the threshold of every `model` rule (a probability in (0, 1)): higher removes
+    /// fewer lines, more surely boilerplate.
+    pub fn set_model_threshold(&mut self, threshold: f32) -> Result<(), String> {
+        if !(threshold > 0.0 && threshold < 1.0) {
+            return Err(format!("model threshold {threshold} must be between 0 and 1"));
+        }
+        for &i in &self.model_rules {
+            if let Some(m) = &mut self.rules[i].model {
+                Arc::make_mut(m).threshold = threshold;
+            }
+        }
+        Ok(())
+    }
+
+    /// The same set without its `model` rules: what a model's rule features are computed with.
+    pub fn without_models(&self) -> RuleSet {
+        if self.model_rules.is_empty() {
+            return self.clone();
+        }
+        let rules = self.rules.iter().filter(|r| r.kind != Kind::Model).cloned().collect();
+        RuleSet::from_rules(rules).expect("a subset of a compiled set compiles")
+    }
+
+    /// Whether the set has a `model` rule.
+    pub fn has_model(&self) -> bool {
+        !self.model_rules.is_empty()
     }
 
     /// The rules, in pack order (the order of attribution).

@@ -50,6 +50,9 @@ pub(crate) struct RawRule {
     // Caption options.
     pub max_caption_words: Option<usize>,
 
+    // Model options: the classifier itself.
+    pub model: Option<Spanned<crate::model::RawModel>>,
+
     // Examples.
     #[serde(default)]
     pub remove: Vec<Spanned<String>>,

@@ -430,17 +430,28 @@ enum Entry<'a> {
     PassThrough(&'a [u8]),
 }
 
-/// The `--annotate` value: `[{"start","end","rule"}]`, byte offsets in the original text.
+/// The `--annotate` value: `[{"start","end","rule"}]`, byte offsets in the original text, and
+/// `"score"` on removals the line classifier made or joined.
 fn annotation_json(cleaned: &Cleaned<'_>) -> String {
     #[derive(Serialize)]
     struct Span<'a> {
         start: usize,
         end: usize,
         rule: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        score: Option<f32>,
     }
-    let spans: Vec<Span<'_>> =
-        cleaned.removals.iter().map(|r| Span { start: r.start, end: r.end, rule: &r.rule }).collect();
+    let spans: Vec<Span<'_>> = cleaned
+        .removals
+        .iter()
+        .map(|r| Span { start: r.start, end: r.end, rule: &r.rule, score: r.score.map(round3) })
+        .collect();
     serde_json::to_string(&spans).expect("serialising spans")
+}
+
+/// A probability to three decimals, as reports show it.
+fn round3(p: f32) -> f32 {
+    (p * 1000.0).round() / 1000.0
 }
 
 /// Reads whole lines in batches of about `batch_bytes` and sends them on. Reads go straight

@@ -1,0 +1,512 @@
+//! Line features: the shape of each line and of its neighbourhood, as numbers the trees split
+//! on. One pass over each line's bytes, then passes over the per-line summaries; no allocation
+//! per line.
+//!
+//! Features are language-light: word and character counts, sentence endings, capitals, digits,
+//! punctuation, list markers and separators, the share of function words (a list carried by
+//! the model file), where the line sits against the document's long prose, the same facts of
+//! its neighbours, and whether a phrase rule removed it or them.
+
+use std::collections::HashSet;
+
+/// Names of the features, in the order of a feature row. A model file lists the names it was
+/// trained on, and loading checks they are these.
+pub const NAMES: [&str; N_FEATURES] = [
+    "words",
+    "chars",
+    "sentence_end",
+    "colon_end",
+    "capitalised_share",
+    "lowercase_share",
+    "stopword_share",
+    "digit_share",
+    "punct_share",
+    "commas_per_word",
+    "list_marker",
+    "separators",
+    "url",
+    "mean_word_len",
+    "rule_hit",
+    "repeats",
+    "starts_lowercase",
+    "brackets",
+    "prev_words",
+    "prev_sentence_end",
+    "prev_capitalised_share",
+    "prev_stopword_share",
+    "prev_rule_hit",
+    "prev_list_marker",
+    "next_words",
+    "next_sentence_end",
+    "next_capitalised_share",
+    "next_stopword_share",
+    "next_rule_hit",
+    "next_list_marker",
+    "prev2_words",
+    "next2_words",
+    "window_mean_words",
+    "window_sentence_share",
+    "window_rule_hits",
+    "short_run",
+    "list_run",
+    "position",
+    "prose_before_share",
+    "lines_since_prose",
+    "lines_to_prose",
+    "doc_median_words",
+    "doc_short_share",
+    "doc_rule_hit_share",
+    "starts_digit",
+    "doc_prose_char_share",
+    "same_start_run",
+];
+
+/// Number of features per line.
+pub const N_FEATURES: usize = 47;
+
+/// A line with at least this many words that ends like a sentence is prose.
+const PROSE_WORDS: u32 = 20;
+/// A line with fewer words that does not end like a sentence is short.
+const SHORT_WORDS: u32 = 10;
+/// Distances to prose are capped here (and are this when there is none on that side).
+const FAR: u32 = 50;
+/// Neighbours on each side averaged by the window features.
+const WINDOW: usize = 3;
+
+/// Function words, matched case-insensitively (ASCII letters folded) on words of at most 8
+/// bytes: the share of them is what tells prose from a list of names.
+#[derive(Debug, Clone, Default)]
+pub struct StopWords {
+    keys: HashSet<u64, foldhash::fast::FixedState>,
+    words: Vec<String>,
+}
+
+impl StopWords {
+    /// A list from words; words longer than 8 bytes are left out (they could never match).
+    pub fn new<S: AsRef<str>>(words: &[S]) -> StopWords {
+        let mut out = StopWords::default();
+        for w in words {
+            let w = w.as_ref().trim();
+            if let Some(key) = word_key(w.as_bytes())
+                && out.keys.insert(key)
+            {
+                out.words.push(w.to_lowercase());
+            }
+        }
+        out
+    }
+
+    /// The words, in the order given.
+    pub fn words(&self) -> &[String] {
+        &self.words
+    }
+
+    fn contains(&self, word: &[u8]) -> bool {
+        word_key(word).is_some_and(|k| self.keys.contains(&k))
+    }
+}
+
+/// Up to 8 bytes packed into a word, ASCII letters lowered; `None` for longer words.
+fn word_key(word: &[u8]) -> Option<u64> {
+    if word.is_empty() || word.len() > 8 {
+        return None;
+    }
+    let mut key = 0u64;
+    for &b in word {
+        key = (key << 8) | u64::from(b.to_ascii_lowercase());
+    }
+    Some(key | ((word.len() as u64) << 60))
+}
+
+/// What one pass over a line's bytes finds.
+#[derive(Debug, Clone, Copy, Default)]
+struct Shape {
+    words: u32,
+    chars: u32,
+    capitalised: u32,
+    lowercase: u32,
+    stop: u32,
+    digits: u32,
+    punct: u32,
+    commas: u32,
+    separators: u32,
+    brackets: u32,
+    letters: u32,
+    sentence_end: bool,
+    colon_end: bool,
+    list_marker: bool,
+    url: bool,
+    starts_lowercase: bool,
+    starts_digit: bool,
+    /// The line's first byte, ASCII letters folded: runs of lines that start alike are lists.
+    first_byte: u8,
+    rule_hit: bool,
+    repeats: bool,
+}
+
+impl Shape {
+    fn prose(&self) -> bool {
+        self.sentence_end && self.words >= PROSE_WORDS
+    }
+
+    fn short(&self) -> bool {
+        !self.sentence_end && self.words < SHORT_WORDS
+    }
+
+    fn share(&self, n: u32) -> f32 {
+        if self.words == 0 { 0.0 } else { n as f32 / self.words as f32 }
+    }
+
+    fn per_char(&self, n: u32) -> f32 {
+        if self.chars == 0 { 0.0 } else { n as f32 / self.chars as f32 }
+    }
+}
+
+/// List markers a scraper puts before an item: `- `, `* `, `+ `, `• ` and the like. They are
+/// one feature, whatever the extractor wrote, and are not counted as the line's words.
+fn strip_list_marker(text: &str) -> Option<&str> {
+    let first = text.chars().next()?;
+    if matches!(first, '-' | '*' | '+' | '•' | '·' | '–' | '—' | '►' | '▪' | '◦' | '>') {
+        let rest = &text[first.len_utf8()..];
+        if rest.is_empty() || rest.starts_with(char::is_whitespace) {
+            return Some(rest.trim_start());
+        }
+    }
+    None
+}
+
+/// Whether the text ends like a sentence: `.`, `!`, `?` or `…`, possibly followed by closing
+/// quotes or brackets.
+pub(crate) fn ends_sentence(text: &str) -> bool {
+    let t = text.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»', '*', '_']);
+    t.ends_with(['.', '!', '?', '…'])
+}
+
+fn shape(text: &str, stop: &StopWords) -> Shape {
+    let mut s = Shape::default();
+    let body = match strip_list_marker(text) {
+        Some(rest) => {
+            s.list_marker = true;
+            rest
+        }
+        None => text,
+    };
+    let bytes = body.as_bytes();
+    s.sentence_end = ends_sentence(body);
+    s.colon_end = body.ends_with(':');
+    s.starts_lowercase = body.chars().next().is_some_and(char::is_lowercase);
+    s.starts_digit = bytes.first().is_some_and(u8::is_ascii_digit);
+    s.first_byte = match bytes.first() {
+        Some(b) if b.is_ascii_digit() => b'0',
+        Some(b) if b.is_ascii_alphabetic() => b'a',
+        Some(&b) => b,
+        None => 0,
+    };
+    s.url = memchr::memmem::find(bytes, b"://").is_some() || memchr::memmem::find(bytes, b"www.").is_some();
+    let mut word_start: Option<usize> = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b & 0xC0 != 0x80 {
+            s.chars += 1;
+        }
+        let space = b == b' ' || b == b'\t' || b == b'\r' || b == b'\n';
+        if space {
+            if let Some(ws) = word_start.take() {
+                word_end(&mut s, &bytes[ws..i], stop);
+            }
+            continue;
+        }
+        if word_start.is_none() {
+            word_start = Some(i);
+        }
+        match b {
+            b'0'..=b'9' => s.digits += 1,
+            b'a'..=b'z' | b'A'..=b'Z' => s.letters += 1,
+            b',' => {
+                s.commas += 1;
+                s.punct += 1;
+            }
+            b'|' | b'/' | b'~' => {
+                s.separators += 1;
+                s.punct += 1;
+            }
+            b'(' | b')' | b'[' | b']' => {
+                s.brackets += 1;
+                s.punct += 1;
+            }
+            b'!'..=b'/' | b':'..=b'@' | b'['..=b'`' | b'{'..=b'~' => s.punct += 1,
+            // Lead bytes of non-ASCII characters: separators (» · •) and letters.
+            0xC2 if bytes.get(i + 1).is_some_and(|&n| n == 0xBB || n == 0xB7) => s.separators += 1,
+            0xE2 if bytes.get(i + 1..i + 3) == Some(&[0x80, 0xA2]) => s.separators += 1,
+            0xC3..=0xDF => s.letters += 1,
+            _ => {}
+        }
+    }
+    if let Some(ws) = word_start {
+        word_end(&mut s, &bytes[ws..], stop);
+    }
+    s
+}
+
+fn word_end(s: &mut Shape, word: &[u8], stop: &StopWords) {
+    s.words += 1;
+    // Leading quotes and brackets do not hide the first letter.
+    let lead = word.iter().position(|b| !matches!(b, b'"' | b'\'' | b'(' | b'[')).unwrap_or(word.len());
+    let word = &word[lead..];
+    match word.first() {
+        Some(b'A'..=b'Z') => s.capitalised += 1,
+        Some(b'a'..=b'z') => s.lowercase += 1,
+        Some(&b) if b >= 0xC0 => {
+            let c = std::str::from_utf8(&word[..word.len().min(4)])
+                .ok()
+                .or_else(|| std::str::from_utf8(&word[..2.min(word.len())]).ok())
+                .and_then(|t| t.chars().next());
+            match c {
+                Some(c) if c.is_uppercase() => s.capitalised += 1,
+                Some(c) if c.is_lowercase() => s.lowercase += 1,
+                _ => {}
+            }
+        }
+        _ => {}
+    }
+    let end = word.iter().rposition(|b| b.is_ascii_alphanumeric() || *b >= 0x80).map_or(0, |e| e + 1);
+    if stop.contains(&word[..end]) {
+        s.stop += 1;
+    }
+}
+
+/// Whether a document has a line of prose (at least 20 words, ending like a sentence): the
+/// article body a model tells its surroundings from. A model abstains on documents without one.
+pub fn has_prose(texts: &[&str]) -> bool {
+    texts.iter().any(|t| ends_sentence(t) && t.split_whitespace().nth(PROSE_WORDS as usize - 1).is_some())
+}
+
+/// Feature rows for the lines of one document: `texts` are the non-blank lines, trimmed, in
+/// order; `hits[i]` says whether a phrase rule removed (part of) line `i`. Writes
+/// `texts.len() * N_FEATURES` numbers to `out` (cleared first), row by row.
+pub fn document_features(texts: &[&str], hits: &[bool], stop: &StopWords, out: &mut Vec<f32>) {
+    out.clear();
+    let n = texts.len();
+    if n == 0 {
+        return;
+    }
+    let mut shapes: Vec<Shape> = texts.iter().map(|t| shape(t, stop)).collect();
+    for (s, &hit) in shapes.iter_mut().zip(hits) {
+        s.rule_hit = hit;
+    }
+    mark_repeats(texts, &mut shapes);
+
+    // Document-level facts.
+    let mut word_counts: Vec<u32> = shapes.iter().map(|s| s.words).collect();
+    word_counts.sort_unstable();
+    let median_words = word_counts[n / 2] as f32;
+    let short_share = shapes.iter().filter(|s| s.short()).count() as f32 / n as f32;
+    let hit_share = shapes.iter().filter(|s| s.rule_hit).count() as f32 / n as f32;
+    let prose_chars: u32 = shapes.iter().filter(|s| s.prose()).map(|s| s.chars).sum();
+
+    // Runs of short lines and of list items, and distances to prose, in two sweeps.
+    let short_run = runs(&shapes, Shape::short);
+    let list_run = runs(&shapes, |s| s.list_marker);
+    let doc_chars: u32 = shapes.iter().map(|s| s.chars).sum::<u32>().max(1);
+    let mut same_start = vec![1u32; n];
+    let mut i = 0;
+    while i < n {
+        let mut j = i + 1;
+        while j < n && shapes[j].first_byte == shapes[i].first_byte && shapes[i].first_byte != b'a' {
+            j += 1;
+        }
+        same_start[i..j].fill((j - i) as u32);
+        i = j;
+    }
+    let mut since_prose = vec![FAR; n];
+    let mut last: Option<usize> = None;
+    for i in 0..n {
+        since_prose[i] = last.map_or(FAR, |l| ((i - l) as u32).min(FAR));
+        if shapes[i].prose() {
+            last = Some(i);
+        }
+    }
+    let mut to_prose = vec![FAR; n];
+    let mut next: Option<usize> = None;
+    for i in (0..n).rev() {
+        to_prose[i] = next.map_or(FAR, |l| ((l - i) as u32).min(FAR));
+        if shapes[i].prose() {
+            next = Some(i);
+        }
+    }
+
+    out.reserve(n * N_FEATURES);
+    let mut prose_before = 0u32;
+    let none = Shape::default();
+    for i in 0..n {
+        let s = &shapes[i];
+        let p = if i > 0 { &shapes[i - 1] } else { &none };
+        let q = shapes.get(i + 1).unwrap_or(&none);
+        let p2 = if i > 1 { shapes[i - 2].words } else { 0 };
+        let q2 = shapes.get(i + 2).map_or(0, |s| s.words);
+        let (lo, hi) = (i.saturating_sub(WINDOW), (i + WINDOW + 1).min(n));
+        let window = &shapes[lo..hi];
+        let wn = window.len() as f32;
+        let b = |v: bool| if v { 1.0 } else { 0.0 };
+        out.extend_from_slice(&[
+            s.words as f32,
+            s.chars as f32,
+            b(s.sentence_end),
+            b(s.colon_end),
+            s.share(s.capitalised),
+            s.share(s.lowercase),
+            s.share(s.stop),
+            s.per_char(s.digits),
+            s.per_char(s.punct),
+            s.share(s.commas),
+            b(s.list_marker),
+            s.separators as f32,
+            b(s.url),
+            if s.words == 0 { 0.0 } else { s.letters as f32 / s.words as f32 },
+            b(s.rule_hit),
+            b(s.repeats),
+            b(s.starts_lowercase),
+            s.brackets as f32,
+            p.words as f32,
+            b(p.sentence_end),
+            p.share(p.capitalised),
+            p.share(p.stop),
+            b(p.rule_hit),
+            b(p.list_marker),
+            q.words as f32,
+            b(q.sentence_end),
+            q.share(q.capitalised),
+            q.share(q.stop),
+            b(q.rule_hit),
+            b(q.list_marker),
+            p2 as f32,
+            q2 as f32,
+            window.iter().map(|w| w.words as f32).sum::<f32>() / wn,
+            window.iter().filter(|w| w.sentence_end).count() as f32 / wn,
+            window.iter().filter(|w| w.rule_hit).count() as f32,
+            short_run[i] as f32,
+            list_run[i] as f32,
+            if n > 1 { i as f32 / (n - 1) as f32 } else { 0.0 },
+            if prose_chars == 0 { 0.0 } else { prose_before as f32 / prose_chars as f32 },
+            since_prose[i] as f32,
+            to_prose[i] as f32,
+            median_words,
+            short_share,
+            hit_share,
+            b(s.starts_digit),
+            prose_chars as f32 / doc_chars as f32,
+            same_start[i] as f32,
+        ]);
+        if s.prose() {
+            prose_before += s.chars;
+        }
+    }
+    debug_assert_eq!(out.len(), n * N_FEATURES);
+}
+
+/// For each line, the length of the run of consecutive lines with `pred` it sits in (0 if
+/// it does not have it).
+fn runs(shapes: &[Shape], pred: impl Fn(&Shape) -> bool) -> Vec<u32> {
+    let mut out = vec![0u32; shapes.len()];
+    let mut i = 0;
+    while i < shapes.len() {
+        if !pred(&shapes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < shapes.len() && pred(&shapes[i]) {
+            i += 1;
+        }
+        out[start..i].fill((i - start) as u32);
+    }
+    out
+}
+
+/// Marks lines whose text appears more than once in the document.
+fn mark_repeats(texts: &[&str], shapes: &mut [Shape]) {
+    use std::collections::hash_map::Entry;
+    use std::hash::BuildHasher;
+    let state = foldhash::fast::FixedState::default();
+    let mut first: std::collections::HashMap<u64, usize, _> =
+        std::collections::HashMap::with_capacity_and_hasher(texts.len(), state.clone());
+    for (i, t) in texts.iter().enumerate() {
+        match first.entry(state.hash_one(t)) {
+            Entry::Occupied(e) => {
+                let j = *e.get();
+                if texts[j] == *t {
+                    shapes[j].repeats = true;
+                    shapes[i].repeats = true;
+                }
+            }
+            Entry::Vacant(e) => {
+                e.insert(i);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(texts: &[&str], i: usize) -> Vec<f32> {
+        let stop = StopWords::new(&["the", "of", "and", "der"]);
+        let mut out = Vec::new();
+        document_features(texts, &vec![false; texts.len()], &stop, &mut out);
+        out[i * N_FEATURES..(i + 1) * N_FEATURES].to_vec()
+    }
+
+    fn get(r: &[f32], name: &str) -> f32 {
+        r[NAMES.iter().position(|n| *n == name).unwrap()]
+    }
+
+    #[test]
+    fn a_line_shape_is_measured() {
+        let r = row(&["The mayor of Lund said, at noon, that the bridge opens in 2027."], 0);
+        assert_eq!(get(&r, "words"), 13.0);
+        assert_eq!(get(&r, "sentence_end"), 1.0);
+        assert_eq!(get(&r, "commas_per_word"), 2.0 / 13.0);
+        assert_eq!(get(&r, "stopword_share"), 3.0 / 13.0);
+        assert_eq!(get(&r, "capitalised_share"), 2.0 / 13.0);
+        assert_eq!(get(&r, "list_marker"), 0.0);
+    }
+
+    #[test]
+    fn list_markers_of_every_extractor_are_one_feature() {
+        for marker in ["- ", "* ", "+ ", "• "] {
+            let line = format!("{marker}Weather");
+            let r = row(&[&line], 0);
+            assert_eq!(get(&r, "list_marker"), 1.0, "{marker}");
+            assert_eq!(get(&r, "words"), 1.0, "{marker}");
+            assert_eq!(get(&r, "punct_share"), 0.0, "{marker}");
+        }
+    }
+
+    #[test]
+    fn neighbours_runs_and_distances_to_prose() {
+        let prose = "The council met on Tuesday evening and agreed, after a long debate about the cost of the work, to rebuild the old bridge next year.";
+        let texts = [prose, "Home", "News", "Sport", "Weather"];
+        let r = row(&texts, 2);
+        assert_eq!(get(&r, "short_run"), 4.0);
+        assert_eq!(get(&r, "lines_since_prose"), 2.0);
+        assert_eq!(get(&r, "lines_to_prose"), FAR as f32);
+        assert_eq!(get(&r, "prev_words"), 1.0);
+        assert_eq!(get(&r, "prose_before_share"), 1.0);
+        assert_eq!(get(&row(&texts, 0), "prose_before_share"), 0.0);
+    }
+
+    #[test]
+    fn repeated_lines_are_marked() {
+        let texts = ["Share this", "Body text here.", "Share this"];
+        assert_eq!(get(&row(&texts, 0), "repeats"), 1.0);
+        assert_eq!(get(&row(&texts, 1), "repeats"), 0.0);
+    }
+
+    #[test]
+    fn stop_words_fold_ascii_case_and_skip_long_words() {
+        let stop = StopWords::new(&["The", "nevertheless"]);
+        assert!(stop.contains(b"THE"));
+        assert!(!stop.contains(b"nevertheless"));
+        assert_eq!(stop.words(), ["the"]);
+    }
+}

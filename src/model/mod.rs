@@ -1,0 +1,72 @@
+//! The learned line classifier: features of each line and its neighbourhood
+//! ([`features`]), a boosted tree ensemble that scores them ([`forest`]), and its fitting
+//! ([`fit`]). It is its own unit: it knows nothing of rule files or the engine, which hand it a
+//! document's lines and which of them phrase rules removed, and take back a score per line.
+
+pub mod features;
+pub mod fit;
+pub mod forest;
+mod table;
+
+pub use features::{N_FEATURES, NAMES as FEATURE_NAMES, StopWords};
+pub use forest::{Forest, Tree, sigmoid};
+pub use table::{MODEL_FORMAT, RawModel};
+
+/// A trained classifier and the settings it runs with.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// The trees.
+    pub forest: Forest,
+    /// A line is boilerplate when its probability is at least this.
+    pub threshold: f32,
+    /// Function words, for the stop-word share.
+    pub stopwords: StopWords,
+    /// Where the training data came from, with licences and attributions.
+    pub provenance: String,
+}
+
+/// A line's score and what pushed it: the features with the largest contributions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoreExplanation {
+    /// Probability of boilerplate.
+    pub probability: f32,
+    /// Features by absolute contribution (log-odds), largest first, with the line's value.
+    pub top: Vec<(&'static str, f32, f32)>,
+}
+
+impl Model {
+    /// Probability of boilerplate for each of `texts` (non-blank lines, trimmed, in order),
+    /// given which of them phrase rules removed; all 0 for a document without prose (see
+    /// [`features::has_prose`]). `rows` is scratch space, reused across calls.
+    pub fn score(&self, texts: &[&str], hits: &[bool], rows: &mut Vec<f32>, out: &mut Vec<f32>) {
+        out.clear();
+        if !features::has_prose(texts) {
+            out.resize(texts.len(), 0.0);
+            return;
+        }
+        features::document_features(texts, hits, &self.stopwords, rows);
+        out.extend(rows.chunks_exact(N_FEATURES).map(|row| sigmoid(self.forest.logit(row))));
+    }
+
+    /// The score of every line of `texts`, each with the `k` features that moved it most.
+    pub fn explain(&self, texts: &[&str], hits: &[bool], k: usize) -> Vec<ScoreExplanation> {
+        if !features::has_prose(texts) {
+            let none = ScoreExplanation { probability: 0.0, top: Vec::new() };
+            return vec![none; texts.len()];
+        }
+        let mut rows = Vec::new();
+        features::document_features(texts, hits, &self.stopwords, &mut rows);
+        let mut contrib = [0f32; N_FEATURES];
+        rows.chunks_exact(N_FEATURES)
+            .map(|row| {
+                self.forest.contributions(row, &mut contrib);
+                let mut top: Vec<(&'static str, f32, f32)> =
+                    (0..N_FEATURES).map(|f| (FEATURE_NAMES[f], row[f], contrib[f])).collect();
+                top.sort_by(|a, b| b.2.abs().total_cmp(&a.2.abs()).then(a.0.cmp(b.0)));
+                top.truncate(k);
+                top.retain(|t| t.2 != 0.0);
+                ScoreExplanation { probability: sigmoid(self.forest.logit(row)), top }
+            })
+            .collect()
+    }
+}
