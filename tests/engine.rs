@@ -435,3 +435,60 @@ description = "Any repeat."
     );
     assert!(bad.contains("`scope` applies only to `duplicate` rules"), "{bad}");
 }
+
+const REPEAT_ANYWHERE: &str = r#"
+[[rule]]
+id = "repeat-anywhere"
+category = "residue"
+kind = "duplicate"
+scope = "document"
+description = "Any repeat."
+max_words = 12
+sentence = false
+"#;
+
+// Regression: a page's contents list (short lines that recur, in the same order, as the
+// subheadings of its sections) made document-scope duplicates delete the real subheadings.
+#[test]
+fn duplicate_with_document_scope_keeps_subheadings_listed_in_a_contents_list() {
+    let r = rules(REPEAT_ANYWHERE);
+    let page = "Why the ferry fares rose\nWhat riders can do\nWhen the new timetable starts\n\
+                Why the ferry fares rose\nFuel and crew costs went up by a third over two years.\n\
+                What riders can do\nMonthly passes still cost the same as last spring.\n\
+                When the new timetable starts\nThe first boats on the new timetable leave in May.\n";
+    assert_eq!(cleaned(&r, page), page);
+    // With blank lines between the paragraphs, and a list of two entries right above the first
+    // section.
+    let page = "Contents\n\nHarbour works\nNew berths\n\nHarbour works\n\nThe north wall is rebuilt.\n\n\
+                New berths\n\nTwo berths are added.\n";
+    assert_eq!(cleaned(&r, page), page);
+}
+
+#[test]
+fn duplicate_with_document_scope_still_removes_repeated_captions_and_blocks() {
+    let r = rules(REPEAT_ANYWHERE);
+    // A caption repeated between paragraphs: the first copy stands among prose, not in a list.
+    assert_eq!(
+        cleaned(
+            &r,
+            "Boats at the north quay\nThe quay reopens.\nBoats at the north quay\nWork ends in June.\n"
+        ),
+        "Boats at the north quay\nThe quay reopens.\nWork ends in June.\n"
+    );
+    // A menu repeated as a block (each later copy followed by the next entry, not by prose).
+    assert_eq!(
+        cleaned(
+            &r,
+            "Local news here\nSport and games\nThe quay reopens.\nLocal news here\nSport and games\n"
+        ),
+        "Local news here\nSport and games\nThe quay reopens.\n"
+    );
+    // Entries out of order are not a contents list: the later copies are not its sections.
+    assert_eq!(
+        cleaned(
+            &r,
+            "Photo of the north quay\nPhoto of the south quay\nPhoto of the south quay\nThe quay reopens.\nPhoto of the north quay\nWork ends.\n"
+        ),
+        "Photo of the north quay\nPhoto of the south quay\nThe quay reopens.\nWork ends.\n"
+    );
+}

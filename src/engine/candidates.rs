@@ -7,7 +7,7 @@ use foldhash::fast::FixedState;
 
 use crate::rules::{Kind, LONG_LINE_WORDS, Rule, RuleSet};
 
-use super::lines::{Line, Lines, same_words, words};
+use super::lines::{Line, Lines, ends_sentence, same_words, words};
 use super::tries::LineTry;
 
 /// A byte range one rule wants removed.
@@ -172,34 +172,138 @@ fn caption_top(rule: &Rule, lines: &Lines<'_>, i: usize) -> usize {
 }
 
 fn duplicates(rule: &Rule, ri: usize, lines: &Lines<'_>, out: &mut Vec<Candidate>) {
+    if rule.whole_document {
+        return document_duplicates(rule, ri, lines, out);
+    }
     let mut prev: Option<&Line<'_>> = None;
-    // With `scope = "document"`: the earlier lines by a hash of their words (confirmed word by
-    // word). Lines outside the rule's word limits are left out: a copy has as many words.
-    let mut earlier: HashMap<u64, Vec<usize>, FixedState> = HashMap::default();
     for (i, line) in lines.lines.iter().enumerate() {
         if line.is_blank() {
             continue;
         }
-        let repeated = if rule.whole_document {
-            if !lines.meets_word_limits(i, &rule.conditions) {
-                continue;
-            }
-            let copies = earlier.entry(words_hash(line.text, lines.words_up_to(i, usize::MAX))).or_default();
-            let seen = copies.iter().any(|&j| same_words(&lines.lines[j], line));
-            if !seen {
-                copies.push(i);
-            }
-            seen
-        } else {
-            prev.is_some_and(|p| same_words(p, line))
-        };
-        if repeated
+        if prev.is_some_and(|p| same_words(p, line))
             && rule.regex.as_ref().is_none_or(|re| re.is_match(line.text))
             && lines.meets(i, &rule.conditions)
         {
             out.push(whole(line, ri));
         }
         prev = Some(line);
+    }
+}
+
+/// `scope = "document"`: the later copies of any earlier line, except the subheadings of a
+/// contents list (see [`Copies::in_contents`]).
+fn document_duplicates(rule: &Rule, ri: usize, lines: &Lines<'_>, out: &mut Vec<Candidate>) {
+    let copies = Copies::of(lines, rule.conditions.max_words);
+    for (i, line) in lines.lines.iter().enumerate() {
+        if copies.is_repeat(i)
+            && lines.meets(i, &rule.conditions)
+            && rule.regex.as_ref().is_none_or(|re| re.is_match(line.text))
+            && !copies.in_contents(lines, i)
+        {
+            out.push(whole(line, ri));
+        }
+    }
+}
+
+/// Where each line's copies are: for every line, the first line with the same words and the
+/// next one after it. Found in one pass, into one array with an entry per line (no allocation
+/// per line).
+struct Copies {
+    links: Vec<Link>,
+}
+
+#[derive(Clone, Copy)]
+struct Link {
+    /// The first line with the same words (itself for a first copy), or [`NONE`] for a line
+    /// not compared (blank, or longer than any line the rule removes).
+    first: u32,
+    /// The next line with the same words, or [`NONE`].
+    next: u32,
+    /// For a first copy: its latest copy so far (to link the next one to).
+    last: u32,
+    /// For a first copy: the next first copy whose words hash alike (a collision).
+    other: u32,
+}
+
+const NONE: u32 = u32::MAX;
+
+impl Copies {
+    /// The copies among the non-blank lines of at most `max_words` words. (A copy has as many
+    /// words as the line it repeats, so longer lines can neither be removed nor be repeated by
+    /// a line that can; shorter ones are kept track of, as they may be entries of a contents
+    /// list.)
+    fn of(lines: &Lines<'_>, max_words: Option<usize>) -> Copies {
+        let unlinked = Link { first: NONE, next: NONE, last: NONE, other: NONE };
+        let mut links = vec![unlinked; lines.lines.len()];
+        // The first of the first copies with each hash of their words; the others follow it
+        // through `other`, and are told apart word by word.
+        let mut by_hash: HashMap<u64, u32, FixedState> = HashMap::default();
+        for (i, line) in lines.lines.iter().enumerate() {
+            if line.is_blank() || max_words.is_some_and(|m| lines.words_up_to(i, m + 1) > m) {
+                continue;
+            }
+            let me = i as u32;
+            let hash = words_hash(line.text, lines.words_up_to(i, usize::MAX));
+            let mut f = *by_hash.entry(hash).or_insert(me);
+            loop {
+                if f == me {
+                    links[i].last = me;
+                    break;
+                }
+                let earlier = &mut links[f as usize];
+                if same_words(&lines.lines[f as usize], line) {
+                    let last = std::mem::replace(&mut earlier.last, me);
+                    links[last as usize].next = me;
+                    break;
+                }
+                if earlier.other == NONE {
+                    earlier.other = me;
+                }
+                f = earlier.other;
+            }
+            links[i].first = f;
+        }
+        Copies { links }
+    }
+
+    /// Whether line `i` repeats an earlier line.
+    fn is_repeat(&self, i: usize) -> bool {
+        let first = self.links[i].first;
+        first != NONE && first as usize != i
+    }
+
+    /// Whether the repeat on line `i` is a subheading listed in a contents list: it is the
+    /// first repeat of its line and heads a section of new prose, and its first copy stands
+    /// next to another entry of the list (the nearest non-blank line above or below it): a
+    /// line seen there first, whose first repeat comes on the same side of line `i` (the
+    /// entries recur in their order) and heads new prose too.
+    fn in_contents(&self, lines: &Lines<'_>, i: usize) -> bool {
+        let first = self.links[i].first as usize;
+        if self.links[first].next as usize != i || !self.heads_prose(lines, i) {
+            return false;
+        }
+        let entry = |j: Option<usize>, after: bool| {
+            j.is_some_and(|j| {
+                let Link { first, next, .. } = self.links[j];
+                first as usize == j
+                    && next != NONE
+                    && (next as usize > i) == after
+                    && self.heads_prose(lines, next as usize)
+            })
+        };
+        entry(lines.next_nonblank(first), true) || entry(lines.prev_nonblank(first), false)
+    }
+
+    /// Whether the repeat on line `i` heads new prose: the line below it ends like a sentence
+    /// and repeats no earlier line. (A block repeated whole, such as a menu, has a repeat below
+    /// each copy: in particular what stands below its first copy, which is compared word by
+    /// word, as long lines are not kept track of.)
+    fn heads_prose(&self, lines: &Lines<'_>, i: usize) -> bool {
+        let Some(below) = lines.next_nonblank(i) else { return false };
+        let below_first = lines.next_nonblank(self.links[i].first as usize);
+        ends_sentence(lines.lines[below].text)
+            && !self.is_repeat(below)
+            && below_first.is_none_or(|j| !same_words(&lines.lines[j], &lines.lines[below]))
     }
 }
 
@@ -264,5 +368,32 @@ pub(crate) fn enforce_max_removed(rules: &RuleSet, len: usize, out: &mut Vec<Can
         if total as f64 > limit * len as f64 {
             out.retain(|c| c.rule != ri);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copies_link_each_line_to_its_first_and_next_copy_through_hash_collisions() {
+        // Lines 0, 2 and 5 hash alike (three words, same first and last word) but differ.
+        let text = "Boats at dusk\nTide\nBoats by dusk\n\nBoats at  dusk\nBoats for dusk\nBoats by dusk\n\
+                    Boats at dusk\nA line far too long to keep\n";
+        let lines = Lines::new(text);
+        let copies = Copies::of(&lines, Some(5));
+        let link = |i: usize| (copies.links[i].first, copies.links[i].next);
+        assert_eq!(link(0), (0, 4));
+        assert_eq!(link(4), (0, 7));
+        assert_eq!(link(7), (0, NONE));
+        assert_eq!(link(2), (2, 6));
+        assert_eq!(link(6), (2, NONE));
+        assert_eq!(link(5), (5, NONE));
+        assert_eq!(link(1), (1, NONE));
+        // Blank lines and lines over the word limit are not kept track of.
+        assert_eq!(link(3), (NONE, NONE));
+        assert_eq!(link(8), (NONE, NONE));
+        let repeats: Vec<usize> = (0..9).filter(|&i| copies.is_repeat(i)).collect();
+        assert_eq!(repeats, [4, 6, 7]);
     }
 }

@@ -102,7 +102,7 @@ pub enum Kind {
     /// Drop a credit line together with the caption line(s) right above it.
     Caption,
     /// Drop a line that repeats the non-blank line before it (or, with `scope = "document"`,
-    /// any earlier line).
+    /// any earlier line, except the subheadings a contents list repeats).
     Duplicate,
     /// Drop a line that is one phrase written twice (alt text glued to its caption).
     Doubled,
