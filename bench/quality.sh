@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Quality of the built-in rules on the evaluation pages in ../shared/eval: builds deboil,
-# cleans dev.jsonl (so site rules see each page's URL), writes one file per page and scores it.
-# Usage: bench/quality.sh [--per-doc FILE] [extra deboil clean options...]
+# Quality of the built-in rules and line classifier on the evaluation pages in ../shared/eval:
+# builds deboil, cleans dev.jsonl (so site rules see each page's URL) with the model and
+# without it, writes one file per page and scores it; then prints each training source held
+# out in turn (a model trained as bench/train-model.sh trains the shipped one, on the other
+# sources, scored on it: the phrase rules alone, and with the model).
+# Usage: bench/quality.sh [--per-doc FILE] [--no-holdout] [extra deboil clean options...]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 eval_dir=${DEBOIL_EVAL:-$root/../shared/eval}
@@ -9,10 +12,20 @@ cd "$root"
 cargo build --release --quiet
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 per_doc=()
-if [ "${1:-}" = "--per-doc" ]; then per_doc=(--per-doc "$2"); shift 2; fi
-target/release/deboil clean "$eval_dir/dev.jsonl" -o "$tmp/clean.jsonl" --quiet "$@"
-mkdir "$tmp/out"
-python3 - "$tmp/clean.jsonl" "$tmp/out" <<'PY'
+holdout=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --per-doc) per_doc=(--per-doc "$2"); shift 2 ;;
+    --no-holdout) holdout=0; shift ;;
+    *) break ;;
+  esac
+done
+
+score_dev() { # score_dev LABEL [clean options...]
+  local label=$1; shift
+  rm -rf "$tmp/out"; mkdir "$tmp/out"
+  target/release/deboil clean "$eval_dir/dev.jsonl" -o "$tmp/clean.jsonl" --quiet "$@"
+  python3 - "$tmp/clean.jsonl" "$tmp/out" <<'PY'
 import json, sys
 with open(sys.argv[1], encoding="utf-8") as f:
     for line in f:
@@ -20,4 +33,14 @@ with open(sys.argv[1], encoding="utf-8") as f:
         with open(f"{sys.argv[2]}/{rec['id']}.txt", "w", encoding="utf-8") as out:
             out.write(rec["text"])
 PY
-python3 "$eval_dir/score.py" "$tmp/out" --split dev "${per_doc[@]}"
+  echo "== dev: $label"
+  python3 "$eval_dir/score.py" "$tmp/out" --split dev "${per_doc[@]}" | sed -n '2,3p'
+}
+
+score_dev "built-in rules and line classifier" "$@"
+per_doc=()   # --per-doc is for the default run
+score_dev "phrase rules only (--ignore model)" --ignore model "$@"
+if [ "$holdout" = 1 ]; then
+  echo "== each training source held out (model trained on the others, as bench/train-model.sh trains the shipped one)"
+  DEBOIL_MODEL_OUT="$tmp/model.toml" bench/train-model.sh | sed -n '2,/^ALL/p'
+fi

@@ -3,6 +3,8 @@
 # ../shared/eval (never from dev/), printing each source held out in turn. The rule's id,
 # description and examples in rules/model.toml are kept; the model table is replaced.
 # Usage: bench/train-model.sh [extra deboil train options...]
+#   DEBOIL_MODEL_OUT=FILE writes FILE instead of rules/model.toml (bench/quality.sh uses it to
+#   print the held-out table without touching the shipped model).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 eval_dir=${DEBOIL_EVAL:-../shared/eval}
@@ -16,5 +18,5 @@ for f in rules/*.toml rules/sites/*.toml; do
   [ "$f" = rules/model.toml ] || packs+=(--rules "$f")
 done
 exec target/release/deboil train "$eval_dir/train" "$eval_dir/train-fullpage" \
-  --no-default-rules "${packs[@]}" --weight train-fullpage=2 --threshold 0.97 --seed 1 \
-  --provenance "$provenance" -o rules/model.toml "$@"
+  --no-default-rules "${packs[@]}" --weight train-fullpage=2 --rounds 60 --learning-rate 0.25 --threshold 0.97 --seed 1 \
+  --provenance "$provenance" -o "${DEBOIL_MODEL_OUT:-rules/model.toml}" "$@"

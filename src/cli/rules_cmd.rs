@@ -115,6 +115,16 @@ fn show(out: &mut impl Write, r: &Rule) -> std::io::Result<()> {
     if let Some(n) = r.max_lines {
         writeln!(out, "max_lines:   {n}")?;
     }
+    if let Some(m) = &r.model {
+        let nodes: usize = m.forest.trees.iter().map(|t| t.feature.len()).sum();
+        writeln!(
+            out,
+            "model:       {} trees ({nodes} nodes), threshold {}",
+            m.forest.trees.len(),
+            m.threshold()
+        )?;
+        writeln!(out, "provenance:  {}", m.provenance.replace('\n', "\n             "))?;
+    }
     writeln!(out, "examples:    {}", r.examples.len())?;
     for e in &r.examples {
         let what = match &e.expect {

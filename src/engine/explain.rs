@@ -126,7 +126,7 @@ pub fn explain<'a>(rules: &RuleSet, doc: Document<'a, '_>) -> Vec<LineExplanatio
                 model_rule.zip(scores.get_mut(i).and_then(Option::take)).map(|(rule, e)| ModelScore {
                     rule: rule.id.to_string(),
                     probability: e.probability,
-                    threshold: rule.model.as_ref().map_or(1.0, |m| m.threshold),
+                    threshold: rule.model.as_ref().map_or(1.0, |m| m.threshold()),
                     top: e.top,
                 });
             LineExplanation {

@@ -80,7 +80,7 @@ pub(crate) fn model_candidates(
 ) {
     let Some(model) = rules.rules()[ri].model.as_ref() else { return };
     for (line, &p) in lines.lines.iter().zip(scores) {
-        if !line.is_blank() && p >= model.threshold {
+        if !line.is_blank() && p >= model.threshold() {
             out.push(Candidate { start: line.start, end: line.end, rule: ri });
         }
     }

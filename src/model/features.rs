@@ -61,6 +61,23 @@ pub const NAMES: [&str; N_FEATURES] = [
     "same_start_run",
 ];
 
+/// Index of `words` in a row.
+pub const WORDS: usize = 0;
+/// Index of `sentence_end` in a row.
+pub const SENTENCE_END: usize = 2;
+
+const PREV_WORDS: usize = 18;
+const PREV_SENTENCE_END: usize = 19;
+const NEXT_WORDS: usize = 24;
+const NEXT_SENTENCE_END: usize = 25;
+
+/// Whether a feature row is of a prose line between two prose lines: the body of an
+/// article, which a model never removes (nor is trained on, nor scores).
+pub fn is_interior_prose(row: &[f32]) -> bool {
+    let prose = |words: usize, end: usize| row[end] == 1.0 && row[words] >= PROSE_WORDS as f32;
+    prose(WORDS, SENTENCE_END) && prose(PREV_WORDS, PREV_SENTENCE_END) && prose(NEXT_WORDS, NEXT_SENTENCE_END)
+}
+
 /// Number of features per line.
 pub const N_FEATURES: usize = 47;
 
@@ -75,10 +92,19 @@ const WINDOW: usize = 3;
 
 /// Function words, matched case-insensitively (ASCII letters folded) on words of at most 8
 /// bytes: the share of them is what tells prose from a list of names.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct StopWords {
     keys: HashSet<u64, foldhash::fast::FixedState>,
+    /// One bit per slot of a multiplicative hash of the keys: most words miss it, and only
+    /// those that hit it are looked up.
+    bloom: [u64; 64],
     words: Vec<String>,
+}
+
+impl Default for StopWords {
+    fn default() -> StopWords {
+        StopWords { keys: HashSet::default(), bloom: [0; 64], words: Vec::new() }
+    }
 }
 
 impl StopWords {
@@ -90,6 +116,8 @@ impl StopWords {
             if let Some(key) = word_key(w.as_bytes())
                 && out.keys.insert(key)
             {
+                let slot = bloom_slot(key);
+                out.bloom[slot / 64] |= 1 << (slot % 64);
                 out.words.push(w.to_lowercase());
             }
         }
@@ -101,9 +129,21 @@ impl StopWords {
         &self.words
     }
 
+    #[cfg(test)]
     fn contains(&self, word: &[u8]) -> bool {
-        word_key(word).is_some_and(|k| self.keys.contains(&k))
+        word_key(word).is_some_and(|k| self.contains_key(k))
     }
+
+    /// Whether a key made by [`word_key`] is in the list.
+    fn contains_key(&self, key: u64) -> bool {
+        let slot = bloom_slot(key);
+        self.bloom[slot / 64] & (1 << (slot % 64)) != 0 && self.keys.contains(&key)
+    }
+}
+
+/// A slot in 0..4096 for a key.
+fn bloom_slot(key: u64) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 52) as usize
 }
 
 /// Up to 8 bytes packed into a word, ASCII letters lowered; `None` for longer words.
@@ -162,6 +202,49 @@ impl Shape {
     }
 }
 
+// Byte classes, in one table. The first five are the bytes of words' letters and digits.
+const DIGIT: u8 = 0;
+const UPPER: u8 = 1;
+const LOWER: u8 = 2;
+/// Lead byte of a two-byte character (most Latin letters with accents).
+const LEAD2: u8 = 3;
+/// Lead byte of a longer character.
+const LEAD: u8 = 4;
+const LAST_ALNUM: u8 = LEAD;
+const CONT: u8 = 5;
+const SPACE: u8 = 6;
+const COMMA: u8 = 7;
+const SEPARATOR: u8 = 8;
+const BRACKET: u8 = 9;
+const COLON: u8 = 10;
+const PUNCT: u8 = 11;
+const OTHER: u8 = 12;
+const N_CLASSES: usize = 13;
+
+const CLASS: [u8; 256] = {
+    let mut t = [OTHER; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = match b as u8 {
+            b'0'..=b'9' => DIGIT,
+            b'A'..=b'Z' => UPPER,
+            b'a'..=b'z' => LOWER,
+            0xC3..=0xDF => LEAD2,
+            0xC0..=0xC2 | 0xE0..=0xFF => LEAD,
+            0x80..=0xBF => CONT,
+            b' ' | b'\t' | b'\r' | b'\n' => SPACE,
+            b',' => COMMA,
+            b'|' | b'/' | b'~' => SEPARATOR,
+            b'(' | b')' | b'[' | b']' => BRACKET,
+            b':' => COLON,
+            b'!'..=b'.' | b';'..=b'@' | b'\\' | b'^'..=b'`' | b'{' | b'}' => PUNCT,
+            _ => OTHER,
+        };
+        b += 1;
+    }
+    t
+};
+
 /// List markers a scraper puts before an item: `- `, `* `, `+ `, `• ` and the like. They are
 /// one feature, whatever the extractor wrote, and are not counted as the line's words.
 fn strip_list_marker(text: &str) -> Option<&str> {
@@ -202,76 +285,85 @@ fn shape(text: &str, stop: &StopWords) -> Shape {
         Some(&b) => b,
         None => 0,
     };
-    s.url = memchr::memmem::find(bytes, b"://").is_some() || memchr::memmem::find(bytes, b"www.").is_some();
-    let mut word_start: Option<usize> = None;
-    for (i, &b) in bytes.iter().enumerate() {
-        if b & 0xC0 != 0x80 {
-            s.chars += 1;
+    // One pass: per byte, its class (a table lookup) and a count per class; per word, its
+    // first letter's case and whether it is a function word (its letters and digits,
+    // ASCII-lowered, packed as it is read).
+    let mut counts = [0u32; N_CLASSES];
+    let mut in_word = false;
+    let mut seen_letter = false;
+    let (mut key, mut key_len) = (0u64, 0u32);
+    let end_word = |s: &mut Shape, key: u64, key_len: u32| {
+        if (1..=8).contains(&key_len) && stop.contains_key(key | (u64::from(key_len) << 60)) {
+            s.stop += 1;
         }
-        let space = b == b' ' || b == b'\t' || b == b'\r' || b == b'\n';
-        if space {
-            if let Some(ws) = word_start.take() {
-                word_end(&mut s, &bytes[ws..i], stop);
+    };
+    for (i, &b) in bytes.iter().enumerate() {
+        let class = CLASS[b as usize];
+        counts[class as usize] += 1;
+        if class == SPACE {
+            if in_word {
+                end_word(&mut s, key, key_len);
+                in_word = false;
             }
             continue;
         }
-        if word_start.is_none() {
-            word_start = Some(i);
+        if !in_word {
+            in_word = true;
+            s.words += 1;
+            seen_letter = false;
+            (key, key_len) = (0, 0);
         }
-        match b {
-            b'0'..=b'9' => s.digits += 1,
-            b'a'..=b'z' | b'A'..=b'Z' => s.letters += 1,
-            b',' => {
-                s.commas += 1;
-                s.punct += 1;
+        if class <= LAST_ALNUM {
+            key_len += 1;
+            key = (key << 8) | u64::from(b.to_ascii_lowercase());
+            // The first letter (after leading quotes and brackets) gives the word's case.
+            if !seen_letter {
+                seen_letter = true;
+                match class {
+                    UPPER => s.capitalised += 1,
+                    LOWER => {
+                        s.lowercase += 1;
+                        s.url |= b == b'w' && bytes[i..].starts_with(b"www.");
+                    }
+                    LEAD => match body[i..].chars().next() {
+                        Some(c) if c.is_uppercase() => s.capitalised += 1,
+                        Some(c) if c.is_lowercase() => s.lowercase += 1,
+                        _ => {}
+                    },
+                    _ => {}
+                }
             }
-            b'|' | b'/' | b'~' => {
+            // Lead bytes of the separators » and · (C2) and • (E2), which are not letters.
+            if class == LEAD
+                && ((b == 0xC2 && bytes.get(i + 1).is_some_and(|&n| n == 0xBB || n == 0xB7))
+                    || (b == 0xE2 && bytes.get(i + 1..i + 3) == Some(&[0x80, 0xA2])))
+            {
                 s.separators += 1;
-                s.punct += 1;
             }
-            b'(' | b')' | b'[' | b']' => {
-                s.brackets += 1;
-                s.punct += 1;
-            }
-            b'!'..=b'/' | b':'..=b'@' | b'['..=b'`' | b'{'..=b'~' => s.punct += 1,
-            // Lead bytes of non-ASCII characters: separators (» · •) and letters.
-            0xC2 if bytes.get(i + 1).is_some_and(|&n| n == 0xBB || n == 0xB7) => s.separators += 1,
-            0xE2 if bytes.get(i + 1..i + 3) == Some(&[0x80, 0xA2]) => s.separators += 1,
-            0xC3..=0xDF => s.letters += 1,
-            _ => {}
+        } else if class == COLON {
+            s.url |= bytes[i + 1..].starts_with(b"//");
         }
     }
-    if let Some(ws) = word_start {
-        word_end(&mut s, &bytes[ws..], stop);
+    s.chars = bytes.len() as u32 - counts[CONT as usize];
+    s.digits = counts[DIGIT as usize];
+    s.letters = counts[UPPER as usize] + counts[LOWER as usize] + counts[LEAD2 as usize];
+    s.commas = counts[COMMA as usize];
+    s.separators += counts[SEPARATOR as usize];
+    s.brackets = counts[BRACKET as usize];
+    s.punct = counts[COMMA as usize]
+        + counts[SEPARATOR as usize]
+        + counts[BRACKET as usize]
+        + counts[COLON as usize]
+        + counts[PUNCT as usize];
+    if in_word {
+        end_word(&mut s, key, key_len);
     }
     s
 }
 
-fn word_end(s: &mut Shape, word: &[u8], stop: &StopWords) {
-    s.words += 1;
-    // Leading quotes and brackets do not hide the first letter.
-    let lead = word.iter().position(|b| !matches!(b, b'"' | b'\'' | b'(' | b'[')).unwrap_or(word.len());
-    let word = &word[lead..];
-    match word.first() {
-        Some(b'A'..=b'Z') => s.capitalised += 1,
-        Some(b'a'..=b'z') => s.lowercase += 1,
-        Some(&b) if b >= 0xC0 => {
-            let c = std::str::from_utf8(&word[..word.len().min(4)])
-                .ok()
-                .or_else(|| std::str::from_utf8(&word[..2.min(word.len())]).ok())
-                .and_then(|t| t.chars().next());
-            match c {
-                Some(c) if c.is_uppercase() => s.capitalised += 1,
-                Some(c) if c.is_lowercase() => s.lowercase += 1,
-                _ => {}
-            }
-        }
-        _ => {}
-    }
-    let end = word.iter().rposition(|b| b.is_ascii_alphanumeric() || *b >= 0x80).map_or(0, |e| e + 1);
-    if stop.contains(&word[..end]) {
-        s.stop += 1;
-    }
+/// Whether a line reads like a headline: at least three words, not ending like a sentence.
+pub fn reads_like_headline(text: &str) -> bool {
+    !ends_sentence(text) && text.split_whitespace().nth(2).is_some()
 }
 
 /// Whether a document has a line of prose (at least 20 words, ending like a sentence): the
@@ -472,6 +564,16 @@ mod tests {
     }
 
     #[test]
+    fn fixed_indices_name_their_features() {
+        assert_eq!(NAMES[WORDS], "words");
+        assert_eq!(NAMES[SENTENCE_END], "sentence_end");
+        assert_eq!(NAMES[PREV_WORDS], "prev_words");
+        assert_eq!(NAMES[PREV_SENTENCE_END], "prev_sentence_end");
+        assert_eq!(NAMES[NEXT_WORDS], "next_words");
+        assert_eq!(NAMES[NEXT_SENTENCE_END], "next_sentence_end");
+    }
+
+    #[test]
     fn list_markers_of_every_extractor_are_one_feature() {
         for marker in ["- ", "* ", "+ ", "• "] {
             let line = format!("{marker}Weather");
@@ -493,6 +595,16 @@ mod tests {
         assert_eq!(get(&r, "prev_words"), 1.0);
         assert_eq!(get(&r, "prose_before_share"), 1.0);
         assert_eq!(get(&row(&texts, 0), "prose_before_share"), 0.0);
+    }
+
+    #[test]
+    fn prose_between_prose_is_interior() {
+        let prose = "The council met on Tuesday evening and agreed, after a long debate about the cost of the work, to rebuild the old bridge next year.";
+        let texts = [prose, prose, prose, "Home"];
+        assert!(!is_interior_prose(&row(&texts, 0)), "no line above");
+        assert!(is_interior_prose(&row(&texts, 1)));
+        assert!(!is_interior_prose(&row(&texts, 2)), "a menu below");
+        assert!(!is_interior_prose(&row(&texts, 3)));
     }
 
     #[test]

@@ -9,7 +9,7 @@ pub mod forest;
 mod table;
 
 pub use features::{N_FEATURES, NAMES as FEATURE_NAMES, StopWords};
-pub use forest::{Forest, Tree, sigmoid};
+pub use forest::{Forest, Tree, logit_of, sigmoid};
 pub use table::{MODEL_FORMAT, RawModel};
 
 /// A trained classifier and the settings it runs with.
@@ -18,7 +18,7 @@ pub struct Model {
     /// The trees.
     pub forest: Forest,
     /// A line is boilerplate when its probability is at least this.
-    pub threshold: f32,
+    threshold: f32,
     /// Function words, for the stop-word share.
     pub stopwords: StopWords,
     /// Where the training data came from, with licences and attributions.
@@ -35,9 +35,25 @@ pub struct ScoreExplanation {
 }
 
 impl Model {
+    /// A model that removes lines scored at least `threshold`.
+    pub fn new(forest: Forest, threshold: f32, stopwords: StopWords, provenance: String) -> Model {
+        Model { forest, threshold, stopwords, provenance }
+    }
+
+    /// The threshold: lines scored at least this are boilerplate.
+    pub fn threshold(&self) -> f32 {
+        self.threshold
+    }
+
+    /// Sets the threshold.
+    pub fn set_threshold(&mut self, threshold: f32) {
+        self.threshold = threshold;
+    }
+
     /// Probability of boilerplate for each of `texts` (non-blank lines, trimmed, in order),
-    /// given which of them phrase rules removed; all 0 for a document without prose (see
-    /// [`features::has_prose`]). `rows` is scratch space, reused across calls.
+    /// given which of them phrase rules removed. A model abstains (0) on a document without
+    /// prose ([`features::has_prose`]), on prose between prose and on a headline on the first
+    /// line. `rows` is scratch space, reused across calls.
     pub fn score(&self, texts: &[&str], hits: &[bool], rows: &mut Vec<f32>, out: &mut Vec<f32>) {
         out.clear();
         if !features::has_prose(texts) {
@@ -45,11 +61,20 @@ impl Model {
             return;
         }
         features::document_features(texts, hits, &self.stopwords, rows);
-        out.extend(rows.chunks_exact(N_FEATURES).map(|row| sigmoid(self.forest.logit(row))));
+        out.extend(rows.chunks_exact(N_FEATURES).enumerate().map(|(k, row)| {
+            if self.outside_remit(texts, k, row) { 0.0 } else { sigmoid(self.forest.logit(row)) }
+        }));
     }
 
-    /// The score of every line of `texts`, each with the `k` features that moved it most.
-    pub fn explain(&self, texts: &[&str], hits: &[bool], k: usize) -> Vec<ScoreExplanation> {
+    /// Whether line `k` (its feature row `row`) is one a model never removes: prose between
+    /// prose (an article's body), or a first line that reads like a headline (deboil keeps
+    /// headlines; training leaves both out too).
+    fn outside_remit(&self, texts: &[&str], k: usize, row: &[f32]) -> bool {
+        features::is_interior_prose(row) || (k == 0 && features::reads_like_headline(texts[0]))
+    }
+
+    /// The score of every line of `texts`, each with the `top_k` features that moved it most.
+    pub fn explain(&self, texts: &[&str], hits: &[bool], top_k: usize) -> Vec<ScoreExplanation> {
         if !features::has_prose(texts) {
             let none = ScoreExplanation { probability: 0.0, top: Vec::new() };
             return vec![none; texts.len()];
@@ -58,12 +83,16 @@ impl Model {
         features::document_features(texts, hits, &self.stopwords, &mut rows);
         let mut contrib = [0f32; N_FEATURES];
         rows.chunks_exact(N_FEATURES)
-            .map(|row| {
+            .enumerate()
+            .map(|(k, row)| {
+                if self.outside_remit(texts, k, row) {
+                    return ScoreExplanation { probability: 0.0, top: Vec::new() };
+                }
                 self.forest.contributions(row, &mut contrib);
                 let mut top: Vec<(&'static str, f32, f32)> =
                     (0..N_FEATURES).map(|f| (FEATURE_NAMES[f], row[f], contrib[f])).collect();
                 top.sort_by(|a, b| b.2.abs().total_cmp(&a.2.abs()).then(a.0.cmp(b.0)));
-                top.truncate(k);
+                top.truncate(top_k);
                 top.retain(|t| t.2 != 0.0);
                 ScoreExplanation { probability: sigmoid(self.forest.logit(row)), top }
             })

@@ -67,12 +67,12 @@ impl RawModel {
             tree.validate(N_FEATURES).map_err(|e| format!("tree {}: {e}", k + 1))?;
             trees.push(tree);
         }
-        Ok(Model {
-            forest: Forest::new(self.base as f32, trees),
-            threshold: self.threshold as f32,
-            stopwords: StopWords::new(&self.stopwords),
-            provenance: self.provenance,
-        })
+        Ok(Model::new(
+            Forest::new(self.base as f32, trees),
+            self.threshold as f32,
+            StopWords::new(&self.stopwords),
+            self.provenance,
+        ))
     }
 }
 
@@ -84,7 +84,7 @@ impl Model {
         let quoted = |s: &str| toml_string(s);
         out.push_str("\n[rule.model]\n");
         let _ = writeln!(out, "format = {MODEL_FORMAT}");
-        let _ = writeln!(out, "threshold = {}", self.threshold);
+        let _ = writeln!(out, "threshold = {}", self.threshold());
         let _ = writeln!(out, "base = {}", self.forest.base);
         let _ = writeln!(out, "provenance = {}", quoted(&self.provenance));
         let _ = writeln!(out, "features = [{}]", list(&mut NAMES.iter().map(|n| quoted(n))));
@@ -138,12 +138,12 @@ mod tests {
             left: vec![1, 0, 0],
             value: vec![0.1, 1.25, -0.75],
         };
-        Model {
-            forest: Forest::new(-0.5, vec![tree]),
-            threshold: 0.8,
-            stopwords: StopWords::new(&["the", "und"]),
-            provenance: "test \"pages\"\nline two".into(),
-        }
+        Model::new(
+            Forest::new(-0.5, vec![tree]),
+            0.8,
+            StopWords::new(&["the", "und"]),
+            "test \"pages\"\nline two".into(),
+        )
     }
 
     #[test]
@@ -155,7 +155,7 @@ mod tests {
         let back = toml::from_str::<Wrap>(&text).unwrap().model.compile().unwrap();
         assert_eq!(back.forest.trees, m.forest.trees);
         assert_eq!(back.forest.base, m.forest.base);
-        assert_eq!(back.threshold, m.threshold);
+        assert_eq!(back.threshold(), m.threshold());
         assert_eq!(back.provenance, m.provenance);
         assert_eq!(back.stopwords.words(), m.stopwords.words());
     }

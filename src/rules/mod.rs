@@ -194,7 +194,7 @@ impl RuleSet {
         }
         for &i in &self.model_rules {
             if let Some(m) = &mut self.rules[i].model {
-                Arc::make_mut(m).threshold = threshold;
+                Arc::make_mut(m).set_threshold(threshold);
             }
         }
         Ok(())

@@ -61,6 +61,10 @@ struct PageRows {
 
 /// Builds feature rows for the labelled lines of `pages`, with `rules` (its `model` rules are
 /// not run) giving the rule features.
+///
+/// Lines a model never scores are left out: those of pages without prose, prose between
+/// prose, and a page's first line when it reads like a headline (the labels of extraction
+/// benchmarks call headlines boilerplate; deboil keeps them).
 pub fn featurize(rules: &RuleSet, pages: &[LabelledPage], stop: &StopWords) -> Rows {
     let per_page: Vec<PageRows> = pages
         .par_chunks(64)
@@ -81,6 +85,13 @@ pub fn featurize(rules: &RuleSet, pages: &[LabelledPage], stop: &StopWords) -> R
                     features::document_features(&texts, &hits, stop, &mut rows);
                     let mut out = PageRows::default();
                     for (k, &i) in index.iter().enumerate() {
+                        if k == 0 && features::reads_like_headline(texts[0]) {
+                            continue;
+                        }
+                        let row = &rows[k * N_FEATURES..(k + 1) * N_FEATURES];
+                        if features::is_interior_prose(row) {
+                            continue;
+                        }
                         if let Some(Some(label)) = page.labels.get(i) {
                             out.features.extend_from_slice(&rows[k * N_FEATURES..(k + 1) * N_FEATURES]);
                             out.labels.push(*label);
@@ -234,7 +245,7 @@ pub fn cross_validate(rows: &Rows, params: &Params, threshold: f32) -> (Vec<Held
 
 /// Fits the model on every row.
 pub fn train(rows: &Rows, params: &Params, threshold: f32, stop: StopWords, provenance: String) -> Model {
-    Model { forest: fit_rows(rows, |_| true, params), threshold, stopwords: stop, provenance }
+    Model::new(fit_rows(rows, |_| true, params), threshold, stop, provenance)
 }
 
 /// The default function words: the most common ones of English, German, French, Spanish,
