@@ -221,6 +221,39 @@ const PUNCT: u8 = 11;
 const OTHER: u8 = 12;
 const N_CLASSES: usize = 13;
 
+/// What one byte of each class adds to the counters, in 16-bit lanes: digits, letters,
+/// continuation bytes, commas (first register); separators, brackets, punctuation of every
+/// kind (second).
+const LANES_A: [u64; N_CLASSES] = {
+    let mut t = [0u64; N_CLASSES];
+    t[DIGIT as usize] = 1;
+    t[UPPER as usize] = 1 << 16;
+    t[LOWER as usize] = 1 << 16;
+    t[LEAD2 as usize] = 1 << 16;
+    t[CONT as usize] = 1 << 32;
+    t[COMMA as usize] = 1 << 48;
+    t
+};
+const LANES_B: [u64; N_CLASSES] = {
+    let mut t = [0u64; N_CLASSES];
+    t[COMMA as usize] = 1 << 32;
+    t[SEPARATOR as usize] = 1 | (1 << 32);
+    t[BRACKET as usize] = (1 << 16) | (1 << 32);
+    t[COLON as usize] = 1 << 32;
+    t[PUNCT as usize] = 1 << 32;
+    t
+};
+
+/// Adds the lanes to the totals (digits, letters, continuation bytes, commas, separators,
+/// brackets, punctuation) and clears them.
+fn flush(totals: &mut [u32; 8], a: &mut u64, b: &mut u64) {
+    for k in 0..4 {
+        totals[k] += ((*a >> (16 * k)) & 0xffff) as u32;
+        totals[4 + k] += ((*b >> (16 * k)) & 0xffff) as u32;
+    }
+    (*a, *b) = (0, 0);
+}
+
 const CLASS: [u8; 256] = {
     let mut t = [OTHER; 256];
     let mut b = 0;
@@ -288,7 +321,10 @@ fn shape(text: &str, stop: &StopWords) -> Shape {
     // One pass: per byte, its class (a table lookup) and a count per class; per word, its
     // first letter's case and whether it is a function word (its letters and digits,
     // ASCII-lowered, packed as it is read).
-    let mut counts = [0u32; N_CLASSES];
+    // Per-byte counts in 16-bit lanes of two registers, added from a table and flushed
+    // before a lane could overflow (a count in memory per byte would wait on its last store).
+    let (mut lanes_a, mut lanes_b) = (0u64, 0u64);
+    let mut totals = [0u32; 8];
     let mut in_word = false;
     let mut seen_letter = false;
     let (mut key, mut key_len) = (0u64, 0u32);
@@ -299,7 +335,11 @@ fn shape(text: &str, stop: &StopWords) -> Shape {
     };
     for (i, &b) in bytes.iter().enumerate() {
         let class = CLASS[b as usize];
-        counts[class as usize] += 1;
+        lanes_a += LANES_A[class as usize];
+        lanes_b += LANES_B[class as usize];
+        if i & 0x7fff == 0x7fff {
+            flush(&mut totals, &mut lanes_a, &mut lanes_b);
+        }
         if class == SPACE {
             if in_word {
                 end_word(&mut s, key, key_len);
@@ -344,17 +384,15 @@ fn shape(text: &str, stop: &StopWords) -> Shape {
             s.url |= bytes[i + 1..].starts_with(b"//");
         }
     }
-    s.chars = bytes.len() as u32 - counts[CONT as usize];
-    s.digits = counts[DIGIT as usize];
-    s.letters = counts[UPPER as usize] + counts[LOWER as usize] + counts[LEAD2 as usize];
-    s.commas = counts[COMMA as usize];
-    s.separators += counts[SEPARATOR as usize];
-    s.brackets = counts[BRACKET as usize];
-    s.punct = counts[COMMA as usize]
-        + counts[SEPARATOR as usize]
-        + counts[BRACKET as usize]
-        + counts[COLON as usize]
-        + counts[PUNCT as usize];
+    flush(&mut totals, &mut lanes_a, &mut lanes_b);
+    let [digits, letters, cont, commas, separators, brackets, punct, _] = totals;
+    s.chars = bytes.len() as u32 - cont;
+    s.digits = digits;
+    s.letters = letters;
+    s.commas = commas;
+    s.separators += separators;
+    s.brackets = brackets;
+    s.punct = punct;
     if in_word {
         end_word(&mut s, key, key_len);
     }
@@ -605,6 +643,28 @@ mod tests {
         assert!(is_interior_prose(&row(&texts, 1)));
         assert!(!is_interior_prose(&row(&texts, 2)), "a menu below");
         assert!(!is_interior_prose(&row(&texts, 3)));
+    }
+
+    #[test]
+    fn byte_counts_in_lanes_match_a_plain_histogram() {
+        let stop = StopWords::new(&["the"]);
+        let long = "ab,|(1:é ".repeat(9000);
+        for text in ["Tom's (2024) list: a|b, c/d ~ e.", "Ünïcödé » words · here • 42", long.as_str()]
+        {
+            let s = shape(text, &stop);
+            let mut h = [0u32; N_CLASSES];
+            for &b in text.as_bytes() {
+                h[CLASS[b as usize] as usize] += 1;
+            }
+            assert_eq!(s.digits, h[DIGIT as usize]);
+            assert_eq!(s.letters, h[UPPER as usize] + h[LOWER as usize] + h[LEAD2 as usize]);
+            assert_eq!(s.chars as usize, text.chars().count());
+            assert_eq!(s.commas, h[COMMA as usize]);
+            assert_eq!(s.brackets, h[BRACKET as usize]);
+            let punct = [COMMA, SEPARATOR, BRACKET, COLON, PUNCT].iter().map(|&c| h[c as usize]).sum::<u32>();
+            assert_eq!(s.punct, punct);
+            assert!(s.separators >= h[SEPARATOR as usize]);
+        }
     }
 
     #[test]

@@ -43,6 +43,22 @@ impl Tree {
         Ok(())
     }
 
+    /// The number of splits on the longest path from the root to a leaf.
+    fn depth(&self) -> u32 {
+        let mut depth = vec![0u32; self.feature.len()];
+        let mut deepest = 0;
+        // Children come after their parent, so one forward pass sees every parent first.
+        for i in 0..self.feature.len() {
+            if self.feature[i].is_some() {
+                let l = self.left[i] as usize;
+                depth[l] = depth[i] + 1;
+                depth[l + 1] = depth[i] + 1;
+                deepest = deepest.max(depth[i] + 1);
+            }
+        }
+        deepest
+    }
+
     /// The leaf a row falls in.
     fn leaf(&self, row: &[f32]) -> usize {
         let mut i = 0;
@@ -53,19 +69,77 @@ impl Tree {
     }
 }
 
-/// A node of the flattened ensemble used for scoring: one array for every tree, so that a walk
-/// reads one small struct per level.
-#[derive(Debug, Clone, Copy)]
-struct Node {
-    /// Feature index, or `LEAF`.
-    feature: u16,
-    /// Absolute index of the left child.
-    left: u32,
-    /// Threshold, or the value of a leaf.
-    threshold: f32,
+/// The ensemble laid out for scoring: every tree padded to a complete tree of the same depth,
+/// so that a walk is a fixed number of steps with no branch on the path (a leaf above the
+/// full depth becomes splits that always go left, down to its value).
+#[derive(Debug, Clone, Default)]
+struct Complete {
+    depth: u32,
+    /// Per tree, `2^depth - 1` splits in heap order (children of `i` at `2i+1`, `2i+2`).
+    feature: Vec<u16>,
+    threshold: Vec<f32>,
+    /// Per tree, `2^depth` leaf values.
+    leaf: Vec<f32>,
 }
 
-const LEAF: u16 = u16::MAX;
+/// Trees deeper than this are scored by walking them node by node.
+const MAX_COMPLETE_DEPTH: u32 = 8;
+
+impl Complete {
+    fn new(trees: &[Tree]) -> Option<Complete> {
+        let depth = trees.iter().map(|t| t.depth()).max()?;
+        if depth > MAX_COMPLETE_DEPTH {
+            return None;
+        }
+        let (inner, leaves) = ((1usize << depth) - 1, 1usize << depth);
+        let mut c = Complete {
+            depth,
+            feature: vec![0; trees.len() * inner],
+            threshold: vec![f32::INFINITY; trees.len() * inner],
+            leaf: vec![0.0; trees.len() * leaves],
+        };
+        for (k, t) in trees.iter().enumerate() {
+            // (node in the tree, slot in the heap) pairs still to place.
+            let mut stack = vec![(0usize, 0usize)];
+            while let Some((node, slot)) = stack.pop() {
+                match t.feature[node] {
+                    Some(f) if slot < inner => {
+                        c.feature[k * inner + slot] = f;
+                        c.threshold[k * inner + slot] = t.threshold[node];
+                        let l = t.left[node] as usize;
+                        stack.push((l, 2 * slot + 1));
+                        stack.push((l + 1, 2 * slot + 2));
+                    }
+                    Some(_) => unreachable!("trees are no deeper than the layout"),
+                    None => {
+                        // Always left (threshold +inf) down to the leftmost leaf below.
+                        let mut s = slot;
+                        while s < inner {
+                            s = 2 * s + 1;
+                        }
+                        c.leaf[k * leaves + s - inner] = t.value[node];
+                    }
+                }
+            }
+        }
+        Some(c)
+    }
+
+    fn logit(&self, base: f32, row: &[f32]) -> f32 {
+        let inner = (1usize << self.depth) - 1;
+        let leaves = inner + 1;
+        let mut sum = base;
+        for (k, leaf) in self.leaf.chunks_exact(leaves).enumerate() {
+            let (feature, threshold) = (&self.feature[k * inner..], &self.threshold[k * inner..]);
+            let mut i = 0;
+            for _ in 0..self.depth {
+                i = 2 * i + 1 + usize::from(row[feature[i] as usize] > threshold[i]);
+            }
+            sum += leaf[i - inner];
+        }
+        sum
+    }
+}
 
 /// A boosted tree ensemble.
 #[derive(Debug, Clone)]
@@ -74,40 +148,23 @@ pub struct Forest {
     pub base: f32,
     /// The trees, as written in the model file.
     pub trees: Vec<Tree>,
-    nodes: Vec<Node>,
-    roots: Vec<u32>,
+    /// The same trees laid out for scoring, when none is deeper than [`MAX_COMPLETE_DEPTH`].
+    complete: Option<Complete>,
 }
 
 impl Forest {
     /// An ensemble from validated trees.
     pub fn new(base: f32, trees: Vec<Tree>) -> Forest {
-        let mut nodes = Vec::new();
-        let mut roots = Vec::with_capacity(trees.len());
-        for t in &trees {
-            let off = nodes.len() as u32;
-            roots.push(off);
-            for i in 0..t.feature.len() {
-                nodes.push(match t.feature[i] {
-                    Some(f) => Node { feature: f, left: off + t.left[i], threshold: t.threshold[i] },
-                    None => Node { feature: LEAF, left: 0, threshold: t.value[i] },
-                });
-            }
-        }
-        Forest { base, trees, nodes, roots }
+        let complete = Complete::new(&trees);
+        Forest { base, trees, complete }
     }
 
     /// The score of a row, in log-odds.
     pub fn logit(&self, row: &[f32]) -> f32 {
-        let mut sum = self.base;
-        for &root in &self.roots {
-            let mut n = self.nodes[root as usize];
-            while n.feature != LEAF {
-                let right = row[n.feature as usize] > n.threshold;
-                n = self.nodes[(n.left + u32::from(right)) as usize];
-            }
-            sum += n.threshold;
+        match &self.complete {
+            Some(c) => c.logit(self.base, row),
+            None => self.base + self.trees.iter().map(|t| t.value[t.leaf(row)]).sum::<f32>(),
         }
-        sum
     }
 
     /// How much each feature moved the row's score from the base (log-odds), following each
@@ -163,6 +220,23 @@ mod tests {
         let bias = f.contributions(&row, &mut c);
         assert_eq!(c, [2.0, 0.5]);
         assert!((bias + c.iter().sum::<f32>() - f.logit(&row)).abs() < 1e-6);
+    }
+
+    #[test]
+    fn uneven_trees_score_the_same_padded_as_walked() {
+        // Depth 2 on the right, a leaf at depth 1 on the left.
+        let t = Tree {
+            feature: vec![Some(0), None, Some(1), None, None],
+            threshold: vec![5.0, 0.0, 0.5, 0.0, 0.0],
+            left: vec![1, 0, 3, 0, 0],
+            value: vec![0.0, -1.0, 0.5, 2.0, 3.0],
+        };
+        let f = Forest::new(0.25, vec![t.clone(), stump(1, 0.5, 0.1, -0.1)]);
+        assert!(f.complete.is_some());
+        for row in [[1.0, 0.0], [1.0, 1.0], [7.0, 0.0], [7.0, 1.0], [5.0, 0.5], [f32::NAN, f32::NAN]] {
+            let walked = 0.25 + t.value[t.leaf(&row)] + if row[1] > 0.5 { -0.1 } else { 0.1 };
+            assert_eq!(f.logit(&row), walked, "{row:?}");
+        }
     }
 
     #[test]
