@@ -18,5 +18,5 @@ for f in rules/*.toml rules/sites/*.toml; do
   [ "$f" = rules/model.toml ] || packs+=(--rules "$f")
 done
 exec target/release/deboil train "$eval_dir/train" "$eval_dir/train-fullpage" \
-  --no-default-rules "${packs[@]}" --weight train-fullpage=2 --rounds 60 --learning-rate 0.25 --threshold 0.97 --seed 1 \
+  --no-default-rules "${packs[@]}" --weight train-fullpage=2 --rounds 60 --learning-rate 0.25 --threshold 0.975 --seed 1 \
   --provenance "$provenance" -o "${DEBOIL_MODEL_OUT:-rules/model.toml}" "$@"

@@ -63,5 +63,30 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+/// The line classifier alone, per line: features of a document, and features plus trees.
+fn bench_model(c: &mut Criterion) {
+    let rules = RuleSet::defaults();
+    let model = rules.rules().iter().find_map(|r| r.model.clone()).expect("a built-in model");
+    let doc = document(64);
+    let texts: Vec<&str> = doc.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let hits = vec![false; texts.len()];
+    let mut group = c.benchmark_group("model-per-line");
+    group.throughput(Throughput::Elements(texts.len() as u64));
+    let (mut rows, mut out) = (Vec::new(), Vec::new());
+    group.bench_function("features", |b| {
+        b.iter(|| {
+            deboil::model::features::document_features(black_box(&texts), &hits, &model.stopwords, &mut rows);
+            rows.len()
+        })
+    });
+    group.bench_function("features-and-trees", |b| {
+        b.iter(|| {
+            model.score(black_box(&texts), &hits, &mut rows, &mut out);
+            out.len()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench, bench_model);
 criterion_main!(benches);

@@ -318,71 +318,28 @@ fn shape(text: &str, stop: &StopWords) -> Shape {
         Some(&b) => b,
         None => 0,
     };
-    // One pass: per byte, its class (a table lookup) and a count per class; per word, its
-    // first letter's case and whether it is a function word (its letters and digits,
-    // ASCII-lowered, packed as it is read).
-    // Per-byte counts in 16-bit lanes of two registers, added from a table and flushed
-    // before a lane could overflow (a count in memory per byte would wait on its last store).
+    // Two passes, each without a branch per byte that depends on the text: the byte classes
+    // counted in 16-bit lanes of two registers (added from a table, flushed before a lane could
+    // overflow), then word by word, at the spaces memchr finds.
     let (mut lanes_a, mut lanes_b) = (0u64, 0u64);
     let mut totals = [0u32; 8];
-    let mut in_word = false;
-    let mut seen_letter = false;
-    let (mut key, mut key_len) = (0u64, 0u32);
-    let end_word = |s: &mut Shape, key: u64, key_len: u32| {
-        if (1..=8).contains(&key_len) && stop.contains_key(key | (u64::from(key_len) << 60)) {
-            s.stop += 1;
+    for chunk in bytes.chunks(0x7fff) {
+        for &b in chunk {
+            let class = CLASS[b as usize] as usize;
+            lanes_a += LANES_A[class];
+            lanes_b += LANES_B[class];
         }
-    };
-    for (i, &b) in bytes.iter().enumerate() {
-        let class = CLASS[b as usize];
-        lanes_a += LANES_A[class as usize];
-        lanes_b += LANES_B[class as usize];
-        if i & 0x7fff == 0x7fff {
-            flush(&mut totals, &mut lanes_a, &mut lanes_b);
+        flush(&mut totals, &mut lanes_a, &mut lanes_b);
+    }
+    // What the words need to look for: a URL's `://` only in lines with a colon, the
+    // separators » · • only in lines with non-ASCII characters.
+    let look = Look { colon: memchr::memchr(b':', bytes).is_some(), non_ascii: totals[2] > 0 };
+    let mut start = 0;
+    for end in memchr::memchr2_iter(b' ', b'\t', bytes).chain(std::iter::once(bytes.len())) {
+        if end > start {
+            word(&mut s, &bytes[start..end], &body[start..end], stop, look);
         }
-        if class == SPACE {
-            if in_word {
-                end_word(&mut s, key, key_len);
-                in_word = false;
-            }
-            continue;
-        }
-        if !in_word {
-            in_word = true;
-            s.words += 1;
-            seen_letter = false;
-            (key, key_len) = (0, 0);
-        }
-        if class <= LAST_ALNUM {
-            key_len += 1;
-            key = (key << 8) | u64::from(b.to_ascii_lowercase());
-            // The first letter (after leading quotes and brackets) gives the word's case.
-            if !seen_letter {
-                seen_letter = true;
-                match class {
-                    UPPER => s.capitalised += 1,
-                    LOWER => {
-                        s.lowercase += 1;
-                        s.url |= b == b'w' && bytes[i..].starts_with(b"www.");
-                    }
-                    LEAD => match body[i..].chars().next() {
-                        Some(c) if c.is_uppercase() => s.capitalised += 1,
-                        Some(c) if c.is_lowercase() => s.lowercase += 1,
-                        _ => {}
-                    },
-                    _ => {}
-                }
-            }
-            // Lead bytes of the separators » and · (C2) and • (E2), which are not letters.
-            if class == LEAD
-                && ((b == 0xC2 && bytes.get(i + 1).is_some_and(|&n| n == 0xBB || n == 0xB7))
-                    || (b == 0xE2 && bytes.get(i + 1..i + 3) == Some(&[0x80, 0xA2])))
-            {
-                s.separators += 1;
-            }
-        } else if class == COLON {
-            s.url |= bytes[i + 1..].starts_with(b"//");
-        }
+        start = end + 1;
     }
     flush(&mut totals, &mut lanes_a, &mut lanes_b);
     let [digits, letters, cont, commas, separators, brackets, punct, _] = totals;
@@ -393,10 +350,59 @@ fn shape(text: &str, stop: &StopWords) -> Shape {
     s.separators += separators;
     s.brackets = brackets;
     s.punct = punct;
-    if in_word {
-        end_word(&mut s, key, key_len);
-    }
     s
+}
+
+/// What the words of a line need to look for.
+#[derive(Clone, Copy)]
+struct Look {
+    colon: bool,
+    non_ascii: bool,
+}
+
+/// The facts of one word: its first letter's case (after leading quotes and brackets),
+/// whether it is a function word (its letters and digits, ASCII-lowered), a URL mark, and the
+/// separators » · • written inside it.
+fn word(s: &mut Shape, bytes: &[u8], text: &str, stop: &StopWords, look: Look) {
+    s.words += 1;
+    let Some(first) = bytes.iter().position(|&b| CLASS[b as usize] <= LAST_ALNUM) else { return };
+    match CLASS[bytes[first] as usize] {
+        UPPER => s.capitalised += 1,
+        LOWER => s.lowercase += 1,
+        // The word is a str slice cut at ASCII spaces, so `first` is a char boundary.
+        _ => match text[first..].chars().next() {
+            Some(c) if c.is_uppercase() => s.capitalised += 1,
+            Some(c) if c.is_lowercase() => s.lowercase += 1,
+            _ => {}
+        },
+    }
+    if bytes.len() <= 12 {
+        let (mut key, mut len) = (0u64, 0u64);
+        for &b in bytes {
+            if CLASS[b as usize] <= LAST_ALNUM {
+                key = (key << 8) | u64::from(b.to_ascii_lowercase());
+                len += 1;
+            }
+        }
+        if (1..=8).contains(&len) && stop.contains_key(key | (len << 60)) {
+            s.stop += 1;
+        }
+    }
+    if bytes.starts_with(b"www.")
+        || (look.colon && memchr::memchr_iter(b':', bytes).any(|i| bytes[i + 1..].starts_with(b"//")))
+    {
+        s.url = true;
+    }
+    if look.non_ascii && bytes.iter().any(|&b| b >= 0xC2) {
+        for (i, &b) in bytes.iter().enumerate() {
+            let next = &bytes[i + 1..];
+            if (b == 0xC2 && (next.starts_with(&[0xBB]) || next.starts_with(&[0xB7])))
+                || (b == 0xE2 && next.starts_with(&[0x80, 0xA2]))
+            {
+                s.separators += 1;
+            }
+        }
+    }
 }
 
 /// Whether a line reads like a headline: at least three words, not ending like a sentence.
