@@ -197,6 +197,20 @@ impl Shape {
         if self.words == 0 { 0.0 } else { n as f32 / self.words as f32 }
     }
 
+    /// What a line's neighbours see of it: `*_words`, `*_sentence_end`,
+    /// `*_capitalised_share`, `*_stopword_share`, `*_rule_hit`, `*_list_marker`.
+    fn neighbour_features(&self) -> [f32; 6] {
+        let b = |v: bool| if v { 1.0 } else { 0.0 };
+        [
+            self.words as f32,
+            b(self.sentence_end),
+            self.share(self.capitalised),
+            self.share(self.stop),
+            b(self.rule_hit),
+            b(self.list_marker),
+        ]
+    }
+
     fn per_char(&self, n: u32) -> f32 {
         if self.chars == 0 { 0.0 } else { n as f32 / self.chars as f32 }
     }
@@ -502,18 +516,10 @@ pub fn document_features(texts: &[&str], hits: &[bool], stop: &StopWords, out: &
             b(s.repeats),
             b(s.starts_lowercase),
             s.brackets as f32,
-            p.words as f32,
-            b(p.sentence_end),
-            p.share(p.capitalised),
-            p.share(p.stop),
-            b(p.rule_hit),
-            b(p.list_marker),
-            q.words as f32,
-            b(q.sentence_end),
-            q.share(q.capitalised),
-            q.share(q.stop),
-            b(q.rule_hit),
-            b(q.list_marker),
+        ]);
+        out.extend_from_slice(&p.neighbour_features());
+        out.extend_from_slice(&q.neighbour_features());
+        out.extend_from_slice(&[
             p2 as f32,
             q2 as f32,
             window.iter().map(|w| w.words as f32).sum::<f32>() / wn,

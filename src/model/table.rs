@@ -146,12 +146,17 @@ mod tests {
         )
     }
 
+    /// The model's table as a file of its own (`[model]` rather than `[rule.model]`).
+    fn written(m: &Model) -> String {
+        let mut text = String::new();
+        m.write_table(&mut text);
+        text.replace("[rule.model]", "[model]").replace("[[rule.model.tree]]", "[[model.tree]]")
+    }
+
     #[test]
     fn a_written_model_reads_back_the_same() {
         let m = model();
-        let mut text = String::new();
-        m.write_table(&mut text);
-        let text = text.replace("[rule.model]", "[model]").replace("[[rule.model.tree]]", "[[model.tree]]");
+        let text = written(&m);
         let back = toml::from_str::<Wrap>(&text).unwrap().model.compile().unwrap();
         assert_eq!(back.forest.trees, m.forest.trees);
         assert_eq!(back.forest.base, m.forest.base);
@@ -162,10 +167,7 @@ mod tests {
 
     #[test]
     fn foreign_feature_lists_and_formats_are_refused() {
-        let m = model();
-        let mut text = String::new();
-        m.write_table(&mut text);
-        let text = text.replace("[rule.model]", "[model]").replace("[[rule.model.tree]]", "[[model.tree]]");
+        let text = written(&model());
         let renamed = text.replace("\"words\"", "\"tokens\"");
         let err = toml::from_str::<Wrap>(&renamed).unwrap().model.compile().unwrap_err();
         assert!(err.contains("missing: [words]"), "{err}");
