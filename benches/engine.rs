@@ -47,8 +47,7 @@ fn bench(c: &mut Criterion) {
 
     // The runner cleans JSONL records in chunks of 64: one by one against as one batch.
     let docs: Vec<String> = (0..64).map(|i| document(4 + i % 16)).collect();
-    let batch: Vec<deboil::Document<'_, '_>> =
-        docs.iter().map(|text| deboil::Document { text, url: None }).collect();
+    let batch: Vec<deboil::Document<'_, '_>> = docs.iter().map(|text| deboil::Document::new(text)).collect();
     let rules = &packs[0].1;
     let mut group = c.benchmark_group("batch-of-64");
     group.throughput(Throughput::Bytes(docs.iter().map(|d| d.len() as u64).sum()));

@@ -17,6 +17,7 @@
 
 pub mod engine;
 pub mod io;
+pub mod lang;
 pub mod mine;
 pub mod model;
 pub mod report;

@@ -288,7 +288,11 @@ mod tests {
         assert_eq!(rules.len(), 2);
         let cleaned = crate::clean_document(
             &rules,
-            crate::Document { text: "Body.\nShare this 17 times\n", url: Some("https://harbour.example/x") },
+            crate::Document {
+                text: "Body.\nShare this 17 times\n",
+                url: Some("https://harbour.example/x"),
+                lang: None,
+            },
         );
         assert_eq!(cleaned.text, "Body.\n");
     }

@@ -373,7 +373,7 @@ sites = ["*.metro.example"]
 "#,
     );
     let text = "Body.\nBack to Metro\n";
-    let on = |url| clean_document(&r, Document { text, url }).text.into_owned();
+    let on = |url| clean_document(&r, Document { text, url, lang: None }).text.into_owned();
     assert_eq!(on(Some("https://news.metro.example/a")), "Body.\n");
     assert_eq!(on(Some("https://metro.example.org/a")), text);
     assert_eq!(on(None), text);

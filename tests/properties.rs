@@ -141,7 +141,7 @@ proptest! {
             "https://example.org/a",
         ]))), 0..12),
     ) {
-        let docs: Vec<Document<'_, '_>> = batch.iter().map(|(text, url)| Document { text, url: *url }).collect();
+        let docs: Vec<Document<'_, '_>> = batch.iter().map(|(text, url)| Document { text, url: *url, lang: None }).collect();
         let together = clean_documents(&RULES, &docs);
         prop_assert_eq!(together.len(), docs.len());
         for (doc, cleaned) in docs.iter().zip(&together) {

@@ -252,6 +252,20 @@ pub struct InputArgs {
     /// The page URL of text documents, for site rules (JSONL records use --url-field).
     #[arg(long, value_name = "URL")]
     pub url: Option<String>,
+    /// JSONL field holding each document's language code (`de`, `pt-BR`, `deu`; `und` or
+    /// null: unknown), such as datatrove's `metadata.language`; documents without one are
+    /// detected.
+    #[arg(long, value_name = "FIELD")]
+    pub lang_field: Option<String>,
+    /// The language of every document that does not name its own (an ISO 639 code such as
+    /// `de`); by default each document's language is detected from its text.
+    #[arg(long, value_name = "CODE", value_parser = parse_lang)]
+    pub lang: Option<deboil::lang::Lang>,
+}
+
+/// A `--lang` value.
+fn parse_lang(code: &str) -> Result<deboil::lang::Lang, String> {
+    deboil::lang::Lang::parse(code).ok_or_else(|| format!("{code:?} is not a language code such as \"de\""))
 }
 
 impl InputArgs {
@@ -261,6 +275,7 @@ impl InputArgs {
             text: self.text_field.clone(),
             id: self.id_field.clone(),
             url: self.url_field.clone(),
+            lang: self.lang_field.clone(),
         }
     }
 }

@@ -57,6 +57,7 @@ pub fn run(args: CleanArgs) -> Result<ExitCode> {
         min_chars: args.min_chars,
         max_removed: (args.max_removed < 1.0).then_some(args.max_removed),
         text_url: args.input.url.clone(),
+        lang: args.input.lang,
         ..Options::default()
     };
     let runner = Runner::new(&rules, opts, args.jobs);

@@ -57,7 +57,10 @@ pub fn run(args: DiffArgs) -> Result<ExitCode> {
             .par_iter()
             .map(|doc| {
                 let url = doc.url.as_deref().or(text_url.as_deref());
-                let cleaned = clean_document(&rules, Document { text: &doc.text, url });
+                let cleaned = clean_document(
+                    &rules,
+                    Document { text: &doc.text, url, lang: doc.lang.or(args.input.lang) },
+                );
                 let shown: Vec<_> =
                     cleaned.removals.iter().filter(|r| filter.shows(&r.rule, r.category.as_str())).collect();
                 let mut counts = Vec::new();
@@ -192,7 +195,7 @@ pub fn explain(args: ExplainArgs) -> Result<ExitCode> {
         }
     };
     let url = doc.url.as_deref().or(args.input.url.as_deref());
-    let lines = explain_doc(&rules, Document { text: &doc.text, url });
+    let lines = explain_doc(&rules, Document { text: &doc.text, url, lang: doc.lang.or(args.input.lang) });
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     writeln!(out, "{}", doc.name)?;

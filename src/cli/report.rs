@@ -25,7 +25,10 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
             .par_iter()
             .map(|doc| {
                 let url = doc.url.as_deref().or(text_url.as_deref());
-                let cleaned = clean_document(&rules, Document { text: &doc.text, url });
+                let cleaned = clean_document(
+                    &rules,
+                    Document { text: &doc.text, url, lang: doc.lang.or(args.input.lang) },
+                );
                 let mut counted = HtmlReport::new();
                 counted.count(&doc.text, &cleaned);
                 // The sample's threshold only falls, so a document it does not want now it never will.

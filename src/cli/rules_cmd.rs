@@ -45,8 +45,13 @@ pub fn run(cmd: RulesCommand) -> Result<ExitCode> {
                     for r in set.rules() {
                         writeln!(
                             out,
-                            "{:<32} {:<11} {:<9} {}  [{}]",
-                            r.id, r.category, r.kind, r.description, r.source.file
+                            "{:<32} {:<11} {:<9} {:<5} {}  [{}]",
+                            r.id,
+                            r.category,
+                            r.kind,
+                            langs_of(r),
+                            r.description,
+                            r.source.file
                         )?;
                     }
                 }
@@ -105,6 +110,7 @@ fn show(out: &mut impl Write, r: &Rule) -> std::io::Result<()> {
         let sites: Vec<String> = r.sites.iter().map(ToString::to_string).collect();
         writeln!(out, "sites:       {}", sites.join(", "))?;
     }
+    writeln!(out, "langs:       {}", langs_of(r))?;
     writeln!(out, "conditions:  {}", r.conditions)?;
     if let Some(m) = r.max_removed {
         writeln!(out, "max_removed: {m}")?;
@@ -143,7 +149,17 @@ struct RuleInfo<'a> {
     category: &'a str,
     kind: &'a str,
     description: &'a str,
+    /// Language codes the rule is limited to; empty for every language.
+    langs: Vec<String>,
     source: String,
+}
+
+/// The languages a rule is limited to, comma-separated, or `any`.
+fn langs_of(r: &Rule) -> String {
+    if r.langs.is_empty() {
+        return "any".to_string();
+    }
+    r.langs.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")
 }
 
 impl<'a> From<&'a Rule> for RuleInfo<'a> {
@@ -153,6 +169,7 @@ impl<'a> From<&'a Rule> for RuleInfo<'a> {
             category: r.category.as_str(),
             kind: r.kind.as_str(),
             description: &r.description,
+            langs: r.langs.iter().map(ToString::to_string).collect(),
             source: r.source.to_string(),
         }
     }

@@ -20,6 +20,8 @@ struct Header {
     id: String,
     category: String,
     kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    langs: Option<Vec<String>>,
     description: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     remove: Vec<String>,
@@ -57,6 +59,7 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
         id: args.id.clone(),
         category: "model".into(),
         kind: "model".into(),
+        langs: None,
         description: "Lines whose shape and neighbourhood the learned line classifier scores as boilerplate."
             .into(),
         remove: Vec::new(),

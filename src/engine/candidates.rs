@@ -8,6 +8,7 @@ use foldhash::fast::FixedState;
 use crate::rules::{Kind, LONG_LINE_WORDS, Rule, RuleSet};
 
 use super::lines::{Line, Lines, ends_sentence, same_words, words};
+use super::scope::Scope;
 use super::tries::LineTry;
 
 /// A byte range one rule wants removed.
@@ -20,16 +21,15 @@ pub(crate) struct Candidate {
 }
 
 /// Adds to `out` the regexes to run on each line of document `doc` (see
-/// [`crate::rules::LineMatcher::plan`]), in line order. `host` is the document's URL's
-/// host, for site rules.
-pub(crate) fn plan(rules: &RuleSet, lines: &Lines<'_>, host: Option<&str>, doc: u32, out: &mut Vec<LineTry>) {
+/// [`crate::rules::LineMatcher::plan`]), in line order, of the rules its scope admits.
+pub(crate) fn plan(rules: &RuleSet, lines: &Lines<'_>, scope: &Scope<'_>, doc: u32, out: &mut Vec<LineTry>) {
     for (i, line) in lines.lines.iter().enumerate() {
         if line.is_blank() {
             continue;
         }
         let pre = |ri: usize| {
             let rule = &rules.rules()[ri];
-            applies(rule, host) && lines.meets_here(i, &rule.conditions)
+            lines.meets_here(i, &rule.conditions) && scope.admits(rule)
         };
         let long = lines.words_up_to(i, LONG_LINE_WORDS + 1) > LONG_LINE_WORDS;
         rules.matcher.plan(line.text, long, pre, |t| {
@@ -43,7 +43,7 @@ pub(crate) fn plan(rules: &RuleSet, lines: &Lines<'_>, host: Option<&str>, doc: 
 pub(crate) fn find(
     rules: &RuleSet,
     lines: &Lines<'_>,
-    host: Option<&str>,
+    scope: &Scope<'_>,
     tries: &[LineTry],
     matched: &[bool],
 ) -> Vec<Candidate> {
@@ -78,7 +78,7 @@ pub(crate) fn find(
     }
     for &ri in &rules.structural_rules {
         let rule = &rules.rules()[ri];
-        if !applies(rule, host) {
+        if !scope.admits(rule) {
             continue;
         }
         match rule.kind {
@@ -89,11 +89,6 @@ pub(crate) fn find(
     }
     enforce_max_removed(rules, lines.input.len(), &mut out);
     out
-}
-
-/// Whether a rule applies to a document with this URL host (site rules need a match).
-pub(crate) fn applies(rule: &Rule, host: Option<&str>) -> bool {
-    rule.sites.is_empty() || host.is_some_and(|h| rule.sites.iter().any(|g| g.matches(h)))
 }
 
 fn whole(line: &Line<'_>, rule: usize) -> Candidate {

@@ -1,11 +1,11 @@
 //! Why each line of a document was kept or removed: the deciding rule, and the rules whose
-//! pattern matched a kept line but whose conditions or sites did not hold.
+//! pattern matched a kept line but whose conditions, sites or languages did not hold.
 
-use crate::rules::{Kind, RuleSet, host_of};
+use crate::rules::{Kind, RuleSet};
 
 use super::assemble::{LineFate, line_reports};
-use super::candidates::applies;
 use super::lines::Lines;
+use super::scope::Scope;
 use super::{Document, clean_document};
 
 /// The explanation of one input line.
@@ -58,7 +58,7 @@ pub struct Decision {
 pub struct NearMiss {
     /// Rule id.
     pub rule: String,
-    /// The conditions that failed, or the site limit.
+    /// The conditions that failed, or the site or language limit.
     pub reasons: Vec<String>,
 }
 
@@ -67,7 +67,7 @@ pub fn explain<'a>(rules: &RuleSet, doc: Document<'a, '_>) -> Vec<LineExplanatio
     let cleaned = clean_document(rules, doc);
     let reports = line_reports(doc.text, &cleaned.removals);
     let lines = Lines::new(doc.text);
-    let host = doc.url.and_then(host_of);
+    let scope = Scope::of(rules, &doc);
     let (model_rule, mut scores) = match super::model_explanations(rules, doc, 3) {
         Some((ri, s)) => (Some(&rules.rules()[ri]), s),
         None => (None, Vec::new()),
@@ -103,11 +103,18 @@ pub fn explain<'a>(rules: &RuleSet, doc: Document<'a, '_>) -> Vec<LineExplanatio
                     |ri| {
                         let rule = &rules.rules()[ri];
                         let mut reasons = lines.failures(i, &rule.conditions);
-                        if !applies(rule, host.as_deref()) {
+                        if !scope.admits_site(rule) {
                             let sites: Vec<String> = rule.sites.iter().map(ToString::to_string).collect();
-                            let on =
-                                host.as_deref().map_or("no known URL".to_string(), |h| format!("host {h}"));
+                            let on = scope
+                                .host
+                                .as_deref()
+                                .map_or("no known URL".to_string(), |h| format!("host {h}"));
                             reasons.push(format!("sites = [{}] ({on})", sites.join(", ")));
+                        }
+                        if !scope.admits_lang(rule) {
+                            let langs: Vec<String> = rule.langs.iter().map(|l| format!("\"{l}\"")).collect();
+                            let lang = scope.lang().map_or_else(String::new, |l| l.to_string());
+                            reasons.push(format!("langs = [{}] (document in {lang})", langs.join(", ")));
                         }
                         if reasons.is_empty() {
                             reasons.push(match rule.kind {

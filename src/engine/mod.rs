@@ -11,25 +11,37 @@ mod assemble;
 mod candidates;
 mod explain;
 mod lines;
+mod scope;
 mod scoring;
 mod tries;
 
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use crate::rules::{Category, RuleSet, host_of};
+use crate::lang::Lang;
+use crate::rules::{Category, RuleSet};
 
 pub use assemble::{LineFate, LineReport, line_reports};
 pub use explain::{Decision, LineExplanation, ModelScore, NearMiss, explain};
 pub use scoring::rule_hits;
 
-/// A document to clean: its text and, when known, its URL (for site rules).
+/// A document to clean: its text and, when known, its URL (for site rules) and language (for
+/// language-scoped rules; detected from the text when not given).
 #[derive(Debug, Clone, Copy)]
 pub struct Document<'t, 'u> {
     /// The text.
     pub text: &'t str,
     /// The page URL, if known.
     pub url: Option<&'u str>,
+    /// The language, if known; `None` detects it when a language-scoped rule asks.
+    pub lang: Option<Lang>,
+}
+
+impl<'t> Document<'t, '_> {
+    /// A document with no known URL or language.
+    pub fn new(text: &'t str) -> Self {
+        Document { text, url: None, lang: None }
+    }
 }
 
 /// One removed range of the input.
@@ -79,7 +91,7 @@ impl Cleaned<'_> {
 
 /// Cleans `text` with `rules`, as a document with no known URL (site rules do not apply).
 pub fn clean<'a>(rules: &RuleSet, text: &'a str) -> Cleaned<'a> {
-    clean_document(rules, Document { text, url: None })
+    clean_document(rules, Document::new(text))
 }
 
 /// Cleans a document; site rules apply when its URL's host matches.
@@ -94,8 +106,8 @@ pub fn clean_documents<'a>(rules: &RuleSet, docs: &[Document<'a, '_>]) -> Vec<Cl
     matched_documents(rules, docs)
         .into_iter()
         .map(|m| {
-            let Matched { lines, host, mut found } = m;
-            let scores = scoring::score_lines(rules, &lines, host.as_deref(), &found);
+            let Matched { lines, scope, mut found } = m;
+            let scores = scoring::score_lines(rules, &lines, &scope, &found);
             if let Some((ri, scores)) = &scores {
                 scoring::model_candidates(rules, &lines, *ri, scores, &mut found);
                 candidates::enforce_max_removed(rules, lines.input.len(), &mut found);
@@ -116,7 +128,7 @@ pub(crate) fn model_explanations(
     k: usize,
 ) -> Option<(usize, Vec<Option<crate::model::ScoreExplanation>>)> {
     let m = matched_documents(rules, &[doc]).pop()?;
-    let ri = scoring::applicable_model(rules, m.host.as_deref())?;
+    let ri = scoring::applicable_model(rules, &m.scope)?;
     let model = rules.rules()[ri].model.as_ref()?;
     let (texts, index, hits) = scoring::model_inputs(&m.lines, &m.found);
     let mut out = vec![None; m.lines.lines.len()];
@@ -129,32 +141,31 @@ pub(crate) fn model_explanations(
 /// A document with what every rule but the `model` rules proposes.
 struct Matched<'a> {
     lines: lines::Lines<'a>,
-    host: Option<String>,
+    scope: scope::Scope<'a>,
     found: Vec<candidates::Candidate>,
 }
 
 /// Runs every rule but the `model` rules over a batch of documents.
 fn matched_documents<'a>(rules: &RuleSet, docs: &[Document<'a, '_>]) -> Vec<Matched<'a>> {
-    let hosts: Vec<Option<String>> =
-        docs.iter().map(|d| if rules.has_site_rules { d.url.and_then(host_of) } else { None }).collect();
+    let scopes: Vec<scope::Scope<'a>> = docs.iter().map(|d| scope::Scope::of(rules, d)).collect();
     let lines: Vec<lines::Lines<'a>> = docs.iter().map(|d| lines::Lines::new(d.text)).collect();
     let mut planned = Vec::new();
     let mut ends = Vec::with_capacity(docs.len());
-    for (d, (lines, host)) in lines.iter().zip(&hosts).enumerate() {
-        candidates::plan(rules, lines, host.as_deref(), d as u32, &mut planned);
+    for (d, (lines, scope)) in lines.iter().zip(&scopes).enumerate() {
+        candidates::plan(rules, lines, scope, d as u32, &mut planned);
         ends.push(planned.len());
     }
     let matched = tries::run(rules, &lines, &planned);
     let mut from = 0;
     lines
         .into_iter()
-        .zip(hosts)
+        .zip(scopes)
         .zip(ends)
-        .map(|((lines, host), end)| {
+        .map(|((lines, scope), end)| {
             let (tries, hits) = (&planned[from..end], &matched[from..end]);
             from = end;
-            let found = candidates::find(rules, &lines, host.as_deref(), tries, hits);
-            Matched { lines, host, found }
+            let found = candidates::find(rules, &lines, &scope, tries, hits);
+            Matched { lines, scope, found }
         })
         .collect()
 }

@@ -5,18 +5,19 @@
 use crate::rules::RuleSet;
 
 use super::Removal;
-use super::candidates::{Candidate, applies};
+use super::candidates::Candidate;
 use super::lines::Lines;
+use super::scope::Scope;
 
 /// Each line's probability of boilerplate by the first applicable `model` rule (0 for blank
 /// lines), given the other rules' candidates; `None` when no model applies.
 pub(crate) fn score_lines(
     rules: &RuleSet,
     lines: &Lines<'_>,
-    host: Option<&str>,
+    scope: &Scope<'_>,
     found: &[Candidate],
 ) -> Option<(usize, Vec<f32>)> {
-    let ri = applicable_model(rules, host)?;
+    let ri = applicable_model(rules, scope)?;
     let model = rules.rules()[ri].model.as_ref()?;
     let (texts, index, hits) = model_inputs(lines, found);
     let (mut rows, mut probs) = (Vec::new(), Vec::new());
@@ -28,9 +29,9 @@ pub(crate) fn score_lines(
     Some((ri, scores))
 }
 
-/// The first `model` rule that applies to a document on `host`.
-pub(crate) fn applicable_model(rules: &RuleSet, host: Option<&str>) -> Option<usize> {
-    rules.model_rules.iter().copied().find(|&ri| applies(&rules.rules()[ri], host))
+/// The first `model` rule that applies to a document of this scope.
+pub(crate) fn applicable_model(rules: &RuleSet, scope: &Scope<'_>) -> Option<usize> {
+    rules.model_rules.iter().copied().find(|&ri| scope.admits(&rules.rules()[ri]))
 }
 
 /// What a model sees of a document: its non-blank lines, their line numbers, and whether the

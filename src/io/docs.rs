@@ -15,6 +15,8 @@ pub struct OwnedDoc {
     pub text: String,
     /// The page URL, if the record has one.
     pub url: Option<String>,
+    /// The language, if the record names one.
+    pub lang: Option<crate::lang::Lang>,
     /// Position in the whole input, from 0.
     pub order: usize,
 }
@@ -50,7 +52,7 @@ pub fn read_docs<E: From<InputError>>(
                 reader.read_to_end(&mut raw).map_err(|e| InputError::io(path, e))?;
                 let text = String::from_utf8(raw)
                     .map_err(|e| crate::runner::utf8_error(path, e.as_bytes(), e.utf8_error()))?;
-                let doc = OwnedDoc { name: path.display().to_string(), text, url: None, order };
+                let doc = OwnedDoc { name: path.display().to_string(), text, url: None, lang: None, order };
                 order += 1;
                 push(doc, &mut batch, &mut bytes)?;
             }
@@ -85,6 +87,7 @@ pub fn read_docs<E: From<InputError>>(
                         name,
                         text: rec.text.into_owned(),
                         url: rec.url.map(|u| u.into_owned()),
+                        lang: rec.lang,
                         order,
                     };
                     order += 1;

@@ -9,6 +9,8 @@ use serde::Deserialize;
 use serde::de::{self, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
+use crate::lang::Lang;
+
 /// The field names a run reads.
 #[derive(Debug, Clone)]
 pub struct Fields {
@@ -18,11 +20,13 @@ pub struct Fields {
     pub id: String,
     /// The page URL, for site rules (`url`).
     pub url: String,
+    /// The document's language code, for language-scoped rules; none read by default.
+    pub lang: Option<String>,
 }
 
 impl Default for Fields {
     fn default() -> Fields {
-        Fields { text: "text".into(), id: "id".into(), url: "url".into() }
+        Fields { text: "text".into(), id: "id".into(), url: "url".into(), lang: None }
     }
 }
 
@@ -38,8 +42,26 @@ pub struct Record<'a> {
     pub id: Option<Cow<'a, str>>,
     /// The URL field, if present and a string.
     pub url: Option<Cow<'a, str>>,
+    /// The language field, if asked for, present and a code other than `und`/`unknown`.
+    pub lang: Option<Lang>,
     /// Byte range of an existing annotation field's value, if asked for and present.
     annotation_span: Option<(usize, usize)>,
+}
+
+/// The language a field's value names: a code (`de`, `pt-BR`, `deu`), or `None` for null, an
+/// empty string, `und` or `unknown`; anything else is an error.
+fn language(name: &str, value: &RawValue) -> Result<Option<Lang>, String> {
+    if value.get() == "null" {
+        return Ok(None);
+    }
+    let code = json_string(value.get()).ok_or_else(|| format!("field {name:?} is not a string"))?;
+    let code = code.trim();
+    if code.is_empty() || code.eq_ignore_ascii_case("und") || code.eq_ignore_ascii_case("unknown") {
+        return Ok(None);
+    }
+    Lang::parse(code)
+        .map(Some)
+        .ok_or_else(|| format!("field {name:?} is not a language code such as \"de\" or \"pt-BR\": {code:?}"))
 }
 
 #[derive(Deserialize)]
@@ -82,7 +104,7 @@ impl<'a> Record<'a> {
             (start, start + v.get().len())
         };
         let string = |v: &'a RawValue| json_string(v.get());
-        let (mut text, mut id, mut url, mut annotation) = (None, None, None, None);
+        let (mut text, mut id, mut url, mut lang, mut annotation) = (None, None, None, None, None);
         // Top-level keys in one pass (the last wins, if repeated); dotted names, below, when
         // no key is spelled that way.
         for (key, value) in &entries.0 {
@@ -92,6 +114,8 @@ impl<'a> Record<'a> {
                 id = Some(*value);
             } else if key == &fields.url {
                 url = Some(*value);
+            } else if fields.lang.as_ref().is_some_and(|l| key == l) {
+                lang = Some(*value);
             } else if annotate.is_some_and(|a| key == a) {
                 annotation = Some(*value);
             }
@@ -104,9 +128,13 @@ impl<'a> Record<'a> {
         let text_span = span(value);
         let id = id.or_else(|| nested(&fields.id)).map(|v| string(v).unwrap_or(Cow::Borrowed(v.get())));
         let url = url.or_else(|| nested(&fields.url)).and_then(string);
+        let lang = match (&fields.lang, lang.or_else(|| fields.lang.as_deref().and_then(nested))) {
+            (Some(name), Some(v)) => language(name, v)?,
+            _ => None,
+        };
         // Only a top-level field: a new one goes in as a top-level key.
         let annotation_span = annotation.map(span);
-        Ok(Record { line, text, text_span, id, url, annotation_span })
+        Ok(Record { line, text, text_span, id, url, lang, annotation_span })
     }
 
     /// Writes the record with the text replaced by `new_text` and, when given, the annotation
@@ -306,7 +334,12 @@ mod tests {
     /// URL in `metadata`); a top-level key spelled with the dot wins; the text can be nested too.
     #[test]
     fn dotted_field_names_reach_into_nested_objects() {
-        let f = |text: &str, url: &str| Fields { text: text.into(), id: "meta.id".into(), url: url.into() };
+        let f = |text: &str, url: &str| Fields {
+            text: text.into(),
+            id: "meta.id".into(),
+            url: url.into(),
+            lang: None,
+        };
         let line = r#"{"text": "a", "metadata": {"url": "https://x.example/1", "n": {"id": 5}}, "meta": {"id": "m"}}"#;
         let rec = Record::parse(line, &f("text", "metadata.url"), None).unwrap();
         assert_eq!((rec.url.as_deref(), rec.id.as_deref()), (Some("https://x.example/1"), Some("m")));

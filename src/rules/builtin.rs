@@ -23,6 +23,13 @@ macro_rules! packs {
 // there; then specific junk (credits, captions) before broader line rules.
 packs![
     "more-from.toml",
+    // Language packs: each applies to documents in its language (see `langs`).
+    "lang/de.toml",
+    "lang/fr.toml",
+    "lang/es.toml",
+    "lang/it.toml",
+    "lang/pt.toml",
+    "lang/nl.toml",
     "credit.toml",
     "caption.toml",
     "embed.toml",

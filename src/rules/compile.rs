@@ -14,6 +14,7 @@ use super::{
     Category, Conditions, DEFAULT_MAX_CAPTION_WORDS, Excerpt, Kind, Location, REGEX_SIZE_LIMIT, Rule,
     RuleError, SiteGlob,
 };
+use crate::lang::Lang;
 
 /// Parses and validates one rule file.
 pub(crate) fn compile_file(name: &str, text: &str) -> Result<Vec<Rule>, RuleError> {
@@ -27,7 +28,8 @@ pub(crate) fn compile_file(name: &str, text: &str) -> Result<Vec<Rule>, RuleErro
     })?;
     let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
     let file = SourceFile { name, text, line_starts, compiled: RefCell::default() };
-    raw.rule.into_iter().map(|r| file.compile_rule(r)).collect()
+    let pack_langs = file.langs("", &raw.langs)?;
+    raw.rule.into_iter().map(|r| file.compile_rule(r, &pack_langs)).collect()
 }
 
 struct SourceFile<'a> {
@@ -76,7 +78,26 @@ impl SourceFile<'_> {
         Ok(re)
     }
 
-    fn compile_rule(&self, spanned: Spanned<RawRule>) -> Result<Rule, RuleError> {
+    /// Language codes as written in a `langs` list, validated.
+    fn langs(&self, rule: &str, codes: &[Spanned<String>]) -> Result<Vec<Lang>, RuleError> {
+        let mut out: Vec<Lang> = codes
+            .iter()
+            .map(|c| {
+                Lang::parse(c.get_ref()).ok_or_else(|| {
+                    self.invalid(
+                        rule,
+                        c.span(),
+                        format!("bad language {:?}: expected an ISO 639 code such as \"de\"", c.get_ref()),
+                    )
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        out.sort_unstable();
+        out.dedup();
+        Ok(out)
+    }
+
+    fn compile_rule(&self, spanned: Spanned<RawRule>, pack_langs: &[Lang]) -> Result<Rule, RuleError> {
         let span = spanned.span();
         let raw = spanned.into_inner();
         let id = raw.id.get_ref().trim().to_string();
@@ -230,6 +251,10 @@ impl SourceFile<'_> {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let langs = match &raw.langs {
+            Some(codes) => self.langs(&id, codes)?,
+            None => pack_langs.to_vec(),
+        };
 
         let mut examples = Vec::new();
         for s in &raw.remove {
@@ -263,6 +288,7 @@ impl SourceFile<'_> {
             regex,
             conditions,
             sites,
+            langs,
             max_removed,
             end,
             max_lines: raw.max_lines,

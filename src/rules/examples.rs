@@ -67,10 +67,12 @@ pub fn run(rules: &RuleSet) -> (Vec<Failure>, usize) {
     (failures, count)
 }
 
-/// A set holding only `rule`, with its site limits lifted.
+/// A set holding only `rule`, with its site and language limits lifted: examples test what a
+/// rule removes, not where it applies.
 fn alone(rule: &Rule) -> RuleSet {
     let mut rule = rule.clone();
     rule.sites.clear();
+    rule.langs.clear();
     RuleSet::from_rules(vec![rule]).expect("a rule that compiled alone compiles into a set")
 }
 

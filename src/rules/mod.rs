@@ -54,6 +54,9 @@ pub struct Rule {
     pub conditions: Conditions,
     /// Hosts the rule is limited to; empty means every document.
     pub sites: Vec<SiteGlob>,
+    /// Languages the rule is limited to; empty means every language. A document whose
+    /// language is not known meets every rule.
+    pub langs: Vec<crate::lang::Lang>,
     /// Largest share (0-1] of a document's bytes this rule may remove; above it, the rule's
     /// removals in that document are dropped.
     pub max_removed: Option<f64>,

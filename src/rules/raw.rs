@@ -8,6 +8,9 @@ use toml::Spanned;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawFile {
+    /// Languages every rule of the file is limited to, unless a rule gives its own.
+    #[serde(default)]
+    pub langs: Vec<Spanned<String>>,
     #[serde(default)]
     pub rule: Vec<Spanned<RawRule>>,
 }
@@ -26,6 +29,8 @@ pub(crate) struct RawRule {
     pub case_insensitive: bool,
     #[serde(default)]
     pub sites: Vec<Spanned<String>>,
+    /// Languages the rule is limited to; replaces the file's `langs` (`[]`: every language).
+    pub langs: Option<Vec<Spanned<String>>>,
 
     // Conditions on the matched line.
     pub min_words: Option<usize>,

@@ -56,6 +56,8 @@ pub struct Options {
     pub max_removed: Option<f64>,
     /// The page URL of text documents (JSONL records carry their own), for site rules.
     pub text_url: Option<String>,
+    /// The language of documents that do not name their own; `None` detects it.
+    pub lang: Option<crate::lang::Lang>,
 }
 
 impl Default for Options {
@@ -68,6 +70,7 @@ impl Default for Options {
             min_chars: None,
             max_removed: Some(DEFAULT_MAX_REMOVED),
             text_url: None,
+            lang: None,
         }
     }
 }
@@ -207,7 +210,7 @@ impl<'r> Runner<'r> {
         let valid: Vec<Document<'_, '_>> = texts
             .iter()
             .filter_map(|t| t.as_ref().ok())
-            .map(|text| Document { text, url: self.opts.text_url.as_deref() })
+            .map(|text| Document { text, url: self.opts.text_url.as_deref(), lang: self.opts.lang })
             .collect();
         let mut cleaned = clean_documents(self.rules, &valid).into_iter();
         docs.iter()
@@ -346,9 +349,11 @@ impl<'r> Runner<'r> {
         let docs: Vec<Document<'_, '_>> = entries
             .iter()
             .filter_map(|e| match e {
-                Entry::Record { record, .. } => {
-                    Some(Document { text: &record.text, url: record.url.as_deref() })
-                }
+                Entry::Record { record, .. } => Some(Document {
+                    text: &record.text,
+                    url: record.url.as_deref(),
+                    lang: record.lang.or(self.opts.lang),
+                }),
                 Entry::PassThrough(_) => None,
             })
             .collect();

@@ -70,7 +70,7 @@ pub fn featurize(rules: &RuleSet, pages: &[LabelledPage], stop: &StopWords) -> R
         .par_chunks(64)
         .flat_map_iter(|chunk| {
             let docs: Vec<Document<'_, '_>> =
-                chunk.iter().map(|p| Document { text: &p.text, url: p.url.as_deref() }).collect();
+                chunk.iter().map(|p| Document { text: &p.text, url: p.url.as_deref(), lang: None }).collect();
             let cleaned = clean_documents(rules, &docs);
             chunk
                 .iter()
