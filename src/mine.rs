@@ -6,6 +6,8 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
+use crate::lang::Lang;
+
 /// Mining options.
 #[derive(Debug, Clone)]
 pub struct MineOptions {
@@ -42,6 +44,9 @@ pub struct Candidate {
     pub docs: u64,
     /// Documents of the site.
     pub site_docs: u64,
+    /// The language of most of the documents the line was counted in, when at least half of
+    /// them had one known; the draft rule is limited to it.
+    pub lang: Option<Lang>,
 }
 
 impl Candidate {
@@ -56,8 +61,27 @@ pub struct Miner {
     opts: MineOptions,
     sketch: Vec<u32>,
     sites: HashMap<String, u64>,
-    candidates: HashMap<u64, (String, String, u64)>,
+    candidates: HashMap<u64, Counted>,
     documents: u64,
+}
+
+/// A candidate line while counting: its site, first example, estimated documents, and the
+/// languages of the documents it was counted in since it became a candidate.
+#[derive(Debug)]
+struct Counted {
+    site: String,
+    example: String,
+    docs: u64,
+    counted: u64,
+    langs: Vec<(Lang, u64)>,
+}
+
+impl Counted {
+    /// The language of at least half of the documents counted.
+    fn lang(&self) -> Option<Lang> {
+        let (lang, n) = self.langs.iter().max_by_key(|(l, n)| (*n, std::cmp::Reverse(*l)))?;
+        (2 * n >= self.counted).then_some(*lang)
+    }
 }
 
 /// The normalised key of a line: lower case, digits as `0`, runs of whitespace as one space.
@@ -116,8 +140,9 @@ impl Miner {
         seen
     }
 
-    /// Counts one document of `site` whose lines are `lines` (from [`Miner::lines_of`]).
-    pub fn add(&mut self, site: &str, lines: Vec<(String, String)>) {
+    /// Counts one document of `site`, in language `lang` if known, whose lines are `lines`
+    /// (from [`Miner::lines_of`]).
+    pub fn add(&mut self, site: &str, lang: Option<Lang>, lines: Vec<(String, String)>) {
         self.documents += 1;
         *self.sites.entry(site.to_string()).or_default() += 1;
         for (key, example) in lines {
@@ -129,15 +154,28 @@ impl Miner {
             }
             if u64::from(estimate) >= self.opts.min_docs {
                 let id = hash(site, &key, 99);
-                let entry = self.candidates.entry(id).or_insert_with(|| (site.to_string(), example, 0));
-                entry.2 = u64::from(estimate);
+                let entry = self.candidates.entry(id).or_insert_with(|| Counted {
+                    site: site.to_string(),
+                    example,
+                    docs: 0,
+                    counted: 0,
+                    langs: Vec::new(),
+                });
+                entry.docs = u64::from(estimate);
+                entry.counted += 1;
+                if let Some(lang) = lang {
+                    match entry.langs.iter_mut().find(|(l, _)| *l == lang) {
+                        Some((_, n)) => *n += 1,
+                        None => entry.langs.push((lang, 1)),
+                    }
+                }
             }
         }
         if self.candidates.len() > CAPACITY {
-            let mut counts: Vec<u64> = self.candidates.values().map(|c| c.2).collect();
+            let mut counts: Vec<u64> = self.candidates.values().map(|c| c.docs).collect();
             counts.sort_unstable();
             let cut = counts[counts.len() / 2];
-            self.candidates.retain(|_, c| c.2 > cut);
+            self.candidates.retain(|_, c| c.docs > cut);
         }
     }
 
@@ -152,11 +190,12 @@ impl Miner {
         let mut out: Vec<Candidate> = self
             .candidates
             .values()
-            .map(|(site, example, docs)| Candidate {
-                site: site.clone(),
-                example: example.clone(),
-                docs: *docs,
-                site_docs: self.sites.get(site).copied().unwrap_or(0),
+            .map(|c| Candidate {
+                site: c.site.clone(),
+                example: c.example.clone(),
+                docs: c.docs,
+                site_docs: self.sites.get(&c.site).copied().unwrap_or(0),
+                lang: c.lang(),
             })
             .filter(|c| c.docs >= self.opts.min_docs && c.share() >= self.opts.min_share)
             .collect();
@@ -190,11 +229,12 @@ pub fn draft(candidates: &[Candidate], documents: u64) -> String {
         let _ = writeln!(out);
         let _ = writeln!(
             out,
-            "# REVIEW: in {} of {} {} documents ({:.0}%)",
+            "# REVIEW: in {} of {} {} documents ({:.0}%), language {}",
             c.docs,
             c.site_docs,
             c.site,
-            100.0 * c.share()
+            100.0 * c.share(),
+            c.lang.map_or_else(|| "unknown".to_string(), |l| l.to_string())
         );
         let _ = writeln!(out, "[[rule]]");
         let _ = writeln!(out, "id = \"mined-{}-{}\"", site_slug.trim_matches('-'), i + 1);
@@ -207,6 +247,9 @@ pub fn draft(candidates: &[Candidate], documents: u64) -> String {
         );
         if c.site != NO_SITE {
             let _ = writeln!(out, "sites = [{}]", toml_string(&c.site));
+        }
+        if let Some(lang) = c.lang {
+            let _ = writeln!(out, "langs = [{}]", toml_string(lang.as_str()));
         }
         let _ = writeln!(out, "pattern = {}", toml_string(&line_pattern(&c.example)));
         let _ = writeln!(out, "case_insensitive = true");
@@ -270,10 +313,11 @@ mod tests {
                 "A story about {topic} in the harbour.\nSign up for the Harbour Daily\nShare this {i} times\n"
             );
             let lines = m.lines_of(&text);
-            m.add("harbour.example", lines);
+            // Five of six documents in English: the candidates are English.
+            m.add("harbour.example", (i > 0).then_some(Lang::EN), lines);
         }
         let lines = m.lines_of("Sign up for the Harbour Daily\n");
-        m.add("other.example", lines);
+        m.add("other.example", None, lines);
         let ranked = m.ranked();
         let got: Vec<(&str, u64)> = ranked.iter().map(|c| (c.example.as_str(), c.docs)).collect();
         assert_eq!(
@@ -281,7 +325,9 @@ mod tests {
             [("Share this 2 times", 6), ("Sign up for the Harbour Daily", 6)],
             "digits normalised"
         );
+        assert!(ranked.iter().all(|c| c.lang == Some(Lang::EN)));
         let draft = draft(&ranked, m.documents());
+        assert!(draft.contains("langs = [\"en\"]") && draft.contains("language en"), "{draft}");
         let mut builder = crate::RuleSetBuilder::new();
         builder.add_source("draft.toml", &draft).unwrap();
         let rules = builder.build().unwrap();

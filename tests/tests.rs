@@ -8,6 +8,7 @@ mod fixtures;
 mod fuzz_regressions;
 mod hostile;
 mod interrupt;
+mod lang;
 mod model;
 mod properties;
 mod report;

@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use deboil::io::{AtomicFile, OwnedDoc, discover, read_docs};
+use deboil::lang::{Lang, detect};
 use deboil::mine::{MineOptions, Miner, NO_SITE, draft};
 use deboil::rules::host_of;
 use rayon::prelude::*;
@@ -30,8 +31,9 @@ pub fn run(args: MineArgs) -> Result<ExitCode> {
     };
     let mut miner = Miner::new(opts);
     let text_url = args.input.url.clone();
+    let given_lang = args.input.lang;
     read_docs(&inputs, &args.input.fields(), |batch: Vec<OwnedDoc>| -> Result<()> {
-        let prepared: Vec<(String, Vec<(String, String)>)> = batch
+        let prepared: Vec<(String, Option<Lang>, Vec<(String, String)>)> = batch
             .par_iter()
             .map(|doc| {
                 let site = doc
@@ -40,12 +42,13 @@ pub fn run(args: MineArgs) -> Result<ExitCode> {
                     .or(text_url.as_deref())
                     .and_then(host_of)
                     .unwrap_or_else(|| NO_SITE.into());
-                (site, miner.lines_of(&doc.text))
+                let lang = doc.lang.or(given_lang).or_else(|| detect(&doc.text));
+                (site, lang, miner.lines_of(&doc.text))
             })
             .collect();
         let bytes: usize = batch.iter().map(|d| d.text.len()).sum();
-        for (site, lines) in prepared {
-            miner.add(&site, lines);
+        for (site, lang, lines) in prepared {
+            miner.add(&site, lang, lines);
         }
         bar.inc(bytes as u64);
         bar.set_message(format!("{} documents", miner.documents()));
@@ -64,10 +67,17 @@ pub fn run(args: MineArgs) -> Result<ExitCode> {
         None => std::io::stdout().lock().write_all(text.as_bytes()).context("writing to stdout")?,
     }
     if !args.quiet {
-        eprintln!("{:>6} {:>6} {:>5}  {:<28} line", "docs", "of", "share", "site");
+        eprintln!("{:>6} {:>6} {:>5}  {:<28} {:<4} line", "docs", "of", "share", "site", "lang");
         for c in ranked.iter().take(20) {
             let line: String = c.example.chars().take(70).collect();
-            eprintln!("{:>6} {:>6} {:>4.0}%  {:<28} {line}", c.docs, c.site_docs, 100.0 * c.share(), c.site);
+            let lang = c.lang.map_or_else(|| "-".to_string(), |l| l.to_string());
+            eprintln!(
+                "{:>6} {:>6} {:>4.0}%  {:<28} {lang:<4} {line}",
+                c.docs,
+                c.site_docs,
+                100.0 * c.share(),
+                c.site
+            );
         }
         eprintln!(
             "deboil mine: {} documents, {} candidates drafted, in {:.1} s",

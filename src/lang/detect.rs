@@ -19,8 +19,9 @@ pub const DETECT_BYTES: usize = 4096;
 const MIN_VOTES: u32 = 4;
 /// ...and at least this many times the votes of the runner-up (times 2: 1.5×).
 const LEAD_TIMES_2: u32 = 3;
-/// Reading stops early once the leader has this many votes and twice the runner-up's.
-const SURE_VOTES: u32 = 24;
+/// Reading stops early once the leader has this many votes and [`SURE_TIMES`] the runner-up's.
+const SURE_VOTES: u32 = 8;
+const SURE_TIMES: u32 = 3;
 
 /// Function words by language: frequent in running text of that language, short, and as far
 /// as possible rare in the others. Words shared by two languages vote for both.
@@ -137,7 +138,7 @@ pub fn detect(text: &str) -> Option<Lang> {
             bits &= bits - 1;
         }
         let (best, second) = top_two(&counts);
-        if counts[best] >= SURE_VOTES && counts[best] >= 2 * second {
+        if counts[best] >= SURE_VOTES && counts[best] >= SURE_TIMES * second {
             return Some(LANGS[best]);
         }
     }
