@@ -14,6 +14,9 @@ use super::ExitCode;
 use super::args::MineArgs;
 use super::progress;
 
+/// A document ready to count: its site, its language and its distinct lines.
+type Prepared = (String, Option<Lang>, Vec<(String, String)>);
+
 pub fn run(args: MineArgs) -> Result<ExitCode> {
     let started = Instant::now();
     let inputs = discover(&args.input.paths, args.format)?;
@@ -33,7 +36,7 @@ pub fn run(args: MineArgs) -> Result<ExitCode> {
     let text_url = args.input.url.clone();
     let given_lang = args.input.lang;
     read_docs(&inputs, &args.input.fields(), |batch: Vec<OwnedDoc>| -> Result<()> {
-        let prepared: Vec<(String, Option<Lang>, Vec<(String, String)>)> = batch
+        let prepared: Vec<Prepared> = batch
             .par_iter()
             .map(|doc| {
                 let site = doc
