@@ -700,8 +700,29 @@ const BYTE_GATED: u32 = 2;
 /// The literals every match of an anchored (case-folded) pattern starts with, if there are a
 /// few of at least [`MIN_LITERAL`] bytes.
 fn start_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
-    let found = cut_literals(&extract(ExtractKind::Prefix, 64, hir), true)?;
-    found.iter().all(|l| l.len() >= MIN_LITERAL).then_some(found)
+    let seq = extract(ExtractKind::Prefix, 64, hir);
+    let lits = seq.literals()?;
+    if lits.is_empty() || lits.iter().any(|l| l.len() < MIN_LITERAL) {
+        return None;
+    }
+    let cut = |l: &[u8]| l[..l.len().min(KEEP_LITERAL)].to_ascii_lowercase();
+    Some(minimal_prefixes(lits.iter().map(|l| cut(l.as_bytes())).collect()))
+}
+
+/// The distinct literals of `lits`, without those that start with another one (a line
+/// starting with the longer starts with the shorter). Unlike [`minimal`], a literal that
+/// holds another one elsewhere stays: `(foto:` and `foto:` are both needed at a line's start.
+fn minimal_prefixes(mut lits: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+    lits.sort();
+    lits.dedup();
+    let mut out: Vec<Vec<u8>> = Vec::new();
+    for lit in lits {
+        // Sorted, so a prefix of `lit` that is kept is the last one kept, if any.
+        if !out.last().is_some_and(|o| lit.starts_with(o)) {
+            out.push(lit);
+        }
+    }
+    out
 }
 
 /// The literal sequence of `hir` of the given kind, within the prefilter's limits.
@@ -1110,6 +1131,10 @@ keep = ["Sponsoredcontent and more"]
         assert_eq!(start_literals(&parse(r"^By \w+")), Some(lits(&["by "])));
         assert_eq!(start_literals(&parse(r"^B\w+")), None);
         assert_eq!(start_literals(&parse(r"^\w+ said")), None);
+        // An optional opening bracket: the literal with it does not start with the one
+        // without, so both stay (one holding the other elsewhere is not enough).
+        assert_eq!(start_literals(&parse(r"^\(?Foto:\s?dpa")), Some(lits(&["(foto:", "foto:"])));
+        assert_eq!(start_literals(&parse(r"^(?:Foto|Fotos):")), Some(lits(&["foto:", "fotos:"])));
         assert_eq!(start_slot(head_of(b"ReAd")), start_slot(head_of(b"rea")));
         let lit = StartLiteral::new(b"read m", 0);
         assert_eq!(head_of(b"READ MORE: x") & lit.mask, lit.bytes);
