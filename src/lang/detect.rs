@@ -15,12 +15,16 @@ use super::Lang;
 /// At most this many bytes from a document's start are read.
 pub const DETECT_BYTES: usize = 4096;
 
-/// A language needs this many function words to be named at all...
-const MIN_VOTES: u32 = 4;
+/// A word found in the lists of k languages gives each of them `WHOLE / k` (a word of one
+/// language gives it a whole vote): "de", common to Spanish, Portuguese, French and Dutch,
+/// tells little, "het" or "los" a lot.
+const WHOLE: u32 = 12;
+/// A language needs this many (whole) votes to be named at all...
+const MIN_VOTES: u32 = 4 * WHOLE;
 /// ...and at least this many times the votes of the runner-up (times 2: 1.5×).
 const LEAD_TIMES_2: u32 = 3;
 /// Reading stops early once the leader has this many votes and [`SURE_TIMES`] the runner-up's.
-const SURE_VOTES: u32 = 8;
+const SURE_VOTES: u32 = 8 * WHOLE;
 const SURE_TIMES: u32 = 3;
 
 /// Function words by language: frequent in running text of that language, short, and as far
@@ -51,6 +55,7 @@ const WORDS: &[(&str, &[&str])] = &[
             "le", "la", "les", "et", "des", "est", "une", "du", "que", "qui", "dans", "pour", "pas", "sur",
             "au", "par", "avec", "ce", "il", "elle", "sont", "mais", "aux", "ont", "été", "nous", "vous",
             "cette", "leur", "plus", "ses", "sa", "son", "être", "fait", "comme", "ou", "où", "ils", "était",
+            "de", "en", "à",
         ],
     ),
     (
@@ -59,7 +64,7 @@ const WORDS: &[(&str, &[&str])] = &[
             "el", "los", "las", "del", "y", "por", "con", "para", "una", "es", "se", "su", "al", "lo",
             "como", "más", "pero", "sus", "fue", "este", "esta", "entre", "cuando", "muy", "sin", "sobre",
             "también", "hasta", "desde", "está", "han", "ya", "porque", "según", "ser", "tiene", "hay",
-            "donde", "sido",
+            "donde", "sido", "de", "la", "que", "en", "a", "le", "no",
         ],
     ),
     (
@@ -68,7 +73,7 @@ const WORDS: &[(&str, &[&str])] = &[
             "il", "di", "che", "è", "non", "per", "sono", "della", "nel", "alla", "anche", "gli", "ma",
             "delle", "dei", "come", "più", "questo", "del", "si", "con", "nella", "degli", "dalla", "essere",
             "stato", "tra", "fra", "ha", "una", "un", "questa", "sua", "suo", "ed", "loro", "dopo", "alle",
-            "degli",
+            "la", "e", "a", "in", "le",
         ],
     ),
     (
@@ -76,7 +81,8 @@ const WORDS: &[(&str, &[&str])] = &[
         &[
             "o", "os", "do", "da", "em", "não", "uma", "com", "mais", "dos", "das", "ao", "ele", "foi", "na",
             "no", "pelo", "pela", "são", "também", "mas", "é", "seu", "sua", "ou", "quando", "muito", "nos",
-            "já", "está", "tem", "isso", "pode", "para", "como", "ser", "às", "aos", "entre", "ela",
+            "já", "está", "tem", "isso", "pode", "para", "como", "ser", "às", "aos", "entre", "ela", "de",
+            "que", "a", "se", "e",
         ],
     ),
     (
@@ -132,9 +138,10 @@ pub fn detect(text: &str) -> Option<Lang> {
         let word = trim_punct(word);
         let Some(key) = word_key(word) else { continue };
         let Some(&langs) = votes.get(&key) else { continue };
+        let share = WHOLE / langs.count_ones();
         let mut bits = langs;
         while bits != 0 {
-            counts[bits.trailing_zeros() as usize] += 1;
+            counts[bits.trailing_zeros() as usize] += share;
             bits &= bits - 1;
         }
         let (best, second) = top_two(&counts);
@@ -206,7 +213,7 @@ mod tests {
             ),
             (
                 "pl",
-                "Rada miasta poinformowała we wtorek, że most zostanie zamknięty na czas remontu, który ma potrwać do końca roku, jak podał urząd.",
+                "Rada miasta poinformowała we wtorek, że most zostanie zamknięty na czas remontu i że prace potrwają do końca roku, jak podał urząd w komunikacie.",
             ),
         ];
         for (want, text) in cases {
