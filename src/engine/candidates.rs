@@ -23,6 +23,9 @@ pub(crate) struct Candidate {
 /// Adds to `out` the regexes to run on each line of document `doc` (see
 /// [`crate::rules::LineMatcher::plan`]), in line order, of the rules its scope admits.
 pub(crate) fn plan(rules: &RuleSet, lines: &Lines<'_>, scope: &Scope<'_>, doc: u32, out: &mut Vec<LineTry>) {
+    // The prefilter of the document's language holds only the rules that apply in it.
+    let lang = if rules.has_lang_rules() { scope.lang() } else { None };
+    let (n, matcher) = rules.matcher_for(lang);
     for (i, line) in lines.lines.iter().enumerate() {
         if line.is_blank() {
             continue;
@@ -32,8 +35,8 @@ pub(crate) fn plan(rules: &RuleSet, lines: &Lines<'_>, scope: &Scope<'_>, doc: u
             lines.meets_here(i, &rule.conditions) && scope.admits(rule)
         };
         let long = lines.words_up_to(i, LONG_LINE_WORDS + 1) > LONG_LINE_WORDS;
-        rules.matcher.plan(line.text, long, pre, |t| {
-            out.push(LineTry { doc, line: i as u32, rule: rules.matcher.rule_of(t) as u32, t });
+        matcher.plan(line.text, long, pre, |t| {
+            out.push(LineTry { doc, line: i as u32, rule: matcher.rule_of(t) as u32, matcher: n, t });
         });
     }
 }
@@ -100,7 +103,7 @@ fn whole(line: &Line<'_>, rule: usize) -> Candidate {
 fn spans(rule: &Rule, ri: usize, line: &Line<'_>, out: &mut Vec<Candidate>) {
     let re = rule.regex.as_ref().expect("span rules have a pattern");
     let text = line.text;
-    for m in re.find_iter(text) {
+    for m in re.get().find_iter(text) {
         if m.is_empty() {
             continue;
         }

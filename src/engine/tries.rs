@@ -15,6 +15,8 @@ pub(crate) struct LineTry {
     pub line: u32,
     /// The rule the try decides.
     pub rule: u32,
+    /// The prefilter that planned it ([`RuleSet::matcher_at`]).
+    pub matcher: u8,
     /// The regex.
     pub t: Try,
 }
@@ -47,7 +49,7 @@ pub(crate) fn run(rules: &RuleSet, docs: &[Lines<'_>], tries: &[LineTry]) -> Vec
             continue;
         }
         let line = docs[lt.doc as usize].lines[lt.line as usize].text;
-        if rules.matcher.matches(lt.t, line, rules.rules()) {
+        if rules.matcher_at(lt.matcher).matches(lt.t, line, rules.rules()) {
             matched[i as usize] = true;
             decided = Some(key);
         }

@@ -9,6 +9,7 @@ use regex::{Regex, RegexBuilder};
 use toml::Spanned;
 
 use super::examples::{Example, Expect};
+use super::lazy::LazyRegex;
 use super::raw::{RawFile, RawRule};
 use super::{
     Category, Conditions, DEFAULT_MAX_CAPTION_WORDS, Excerpt, Kind, Location, REGEX_SIZE_LIMIT, Rule,
@@ -16,8 +17,9 @@ use super::{
 };
 use crate::lang::Lang;
 
-/// Parses and validates one rule file.
-pub(crate) fn compile_file(name: &str, text: &str) -> Result<Vec<Rule>, RuleError> {
+/// Parses and validates one rule file. With `lazy` (the built-in packs, whose patterns are
+/// tested), each rule's pattern is compiled when it first runs rather than now.
+pub(crate) fn compile_file(name: &str, text: &str, lazy: bool) -> Result<Vec<Rule>, RuleError> {
     let raw: RawFile = toml::from_str(text).map_err(|e| {
         let offset = e.span().map_or(0, |s| s.start);
         RuleError::Syntax {
@@ -27,7 +29,7 @@ pub(crate) fn compile_file(name: &str, text: &str) -> Result<Vec<Rule>, RuleErro
         }
     })?;
     let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
-    let file = SourceFile { name, text, line_starts, compiled: RefCell::default() };
+    let file = SourceFile { name, text, line_starts, compiled: RefCell::default(), lazy };
     let pack_langs = file.langs("", &raw.langs)?;
     raw.rule.into_iter().map(|r| file.compile_rule(r, &pack_langs)).collect()
 }
@@ -41,6 +43,8 @@ struct SourceFile<'a> {
     /// Regexes compiled so far, by pattern and case flag: rules of a file often share one (a
     /// section's `pattern` is another's `next`), and a clone shares the compiled program.
     compiled: RefCell<HashMap<(String, bool), Regex>>,
+    /// Defer compiling the rules' own patterns to their first use.
+    lazy: bool,
 }
 
 impl SourceFile<'_> {
@@ -155,11 +159,18 @@ impl SourceFile<'_> {
                     format!("a `{kind}` rule needs `pattern` or `patterns`"),
                 ));
             }
-            1 => Some(self.regex(&id, sources[0], ci)?),
+            _ if self.lazy => {
+                let joined = match patterns.as_slice() {
+                    [one] => one.clone(),
+                    _ => patterns.iter().map(|p| format!("(?:{p})")).collect::<Vec<_>>().join("|"),
+                };
+                Some(LazyRegex::deferred(&joined, ci))
+            }
+            1 => Some(LazyRegex::compiled(self.regex(&id, sources[0], ci)?, &patterns[0], ci)),
             _ => {
                 let joined = patterns.iter().map(|p| format!("(?:{p})")).collect::<Vec<_>>().join("|");
                 match self.compile(&joined, ci) {
-                    Ok(re) => Some(re),
+                    Ok(re) => Some(LazyRegex::compiled(re, &joined, ci)),
                     Err(m) => {
                         // Point at the pattern at fault when there is one.
                         for p in &sources {

@@ -29,6 +29,8 @@
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::{Anchored, MatchKind as AcMatchKind, StartKind};
 use rayon::prelude::*;
+use std::sync::{Arc, OnceLock};
+
 use regex_automata::meta;
 use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
 use regex_syntax::hir::{Capture, Class, Hir, HirKind, Look, Repetition};
@@ -72,11 +74,11 @@ struct Check {
     /// This alternative's own regex, when its rule has others (else the rule's regex is
     /// tried): a rule is tried only on the alternatives the line passed, which are smaller
     /// automata, and free of the others' word boundaries (see [`Branch::own`]).
-    own: Option<meta::Regex>,
+    own: Option<Arc<Derived>>,
     /// The alternative with word boundaries dropped (see [`Branch::wide`]).
-    wide: Option<meta::Regex>,
+    wide: Option<Arc<Derived>>,
     /// The alternative with ASCII word boundaries (see [`Branch::ascii_words`]).
-    ascii_words: Option<meta::Regex>,
+    ascii_words: Option<Arc<Derived>>,
 }
 
 /// Prefilter over every rule that has a pattern.
@@ -258,11 +260,9 @@ pub(crate) struct PatternSource<'a> {
 }
 
 impl LineMatcher {
-    /// Builds the prefilter.
-    pub fn new(sources: &[PatternSource<'_>]) -> Result<LineMatcher, String> {
-        // Each rule is analysed on its own (in parallel: it compiles the wider regexes), then
-        // its checks are numbered and indexed in order.
-        let analysed: Vec<Analysed> = sources.par_iter().map(analyse).collect::<Result<_, _>>()?;
+    /// Builds the prefilter over analysed rules (of a set of `rule_count` rules), numbering
+    /// and indexing their checks in order.
+    pub fn from_analysed(analysed: Vec<Analysed>, rule_count: usize) -> Result<LineMatcher, String> {
         let mut m = LineMatcher {
             checks: Vec::new(),
             starts: Vec::new(),
@@ -274,7 +274,7 @@ impl LineMatcher {
             byte_gates: Vec::new(),
             always: Vec::new(),
             bits: ByteBits::new([]),
-            rule_count: sources.iter().map(|s| s.rule + 1).max().unwrap_or(0),
+            rule_count,
         };
         let mut needs: Vec<Needs> = Vec::new();
         // Each literal marks a bit: check `ci`'s first set bit `ci`, its second `half + ci`.
@@ -500,13 +500,15 @@ impl LineMatcher {
         // A Unicode word boundary makes a regex leave its lazy DFA at the first non-ASCII
         // byte. Where no non-ASCII word character is, ASCII boundaries are the same; elsewhere
         // the wider pattern turns most lines away first.
-        if let (true, Some(ascii_words)) = (t.ascii_words(), &check.ascii_words) {
+        if let (true, Some(ascii_words)) =
+            (t.ascii_words(), check.ascii_words.as_deref().and_then(Derived::get))
+        {
             return ascii_words.is_match(line);
         }
-        if check.wide.as_ref().is_some_and(|w| !w.is_match(line)) {
+        if check.wide.as_deref().and_then(Derived::get).is_some_and(|w| !w.is_match(line)) {
             return false;
         }
-        match &check.own {
+        match check.own.as_deref().and_then(Derived::get) {
             Some(own) => own.is_match(line),
             None => rules[check.rule].regex.as_ref().is_some_and(|r| r.is_match(line)),
         }
@@ -528,14 +530,17 @@ impl Try {
     }
 }
 
-/// What the prefilter makes of one rule, before its checks are numbered.
-struct Analysed {
-    rule: usize,
+/// What the prefilter makes of one rule, before its checks are numbered: a matcher is built
+/// from the rules' analyses, and a matcher over some of the rules from theirs.
+#[derive(Debug, Clone)]
+pub(crate) struct Analysed {
+    pub rule: usize,
     /// One per top-level alternative of its patterns: the future checks.
     branches: Vec<Branch>,
 }
 
 /// What the prefilter makes of one top-level alternative of a rule's patterns.
+#[derive(Debug, Clone)]
 struct Branch {
     anchored: bool,
     /// The literals every match starts with, for an anchored pattern that has a few.
@@ -549,15 +554,20 @@ struct Branch {
     /// The alternative compiled on its own, when the rule has several: the rule's regex
     /// holds them all, and one word boundary in any of them makes it leave its lazy DFA on
     /// every non-ASCII line (for a slower engine, some fifty times slower on a hit).
-    own: Option<meta::Regex>,
+    own: Option<Arc<Derived>>,
     /// The alternative with word boundaries dropped, when it has Unicode ones: a lazy DFA to
     /// the end on any text, tried first on lines with non-ASCII word characters, where `own`
     /// may not be.
-    wide: Option<meta::Regex>,
+    wide: Option<Arc<Derived>>,
     /// The alternative with its Unicode word boundaries made ASCII, when it has any: exact,
     /// and a lazy DFA to the end, on lines without non-ASCII word characters (most lines;
     /// curly quotes and dashes are not word characters).
-    ascii_words: Option<meta::Regex>,
+    ascii_words: Option<Arc<Derived>>,
+}
+
+/// Analyses each rule's patterns, in parallel.
+pub(crate) fn analyse_all(sources: &[PatternSource<'_>]) -> Result<Vec<Analysed>, String> {
+    sources.par_iter().map(analyse).collect()
 }
 
 /// Analyses one rule's patterns: their alternatives, gates, needs and first bytes.
@@ -594,9 +604,9 @@ fn analyse(src: &PatternSource<'_>) -> Result<Analysed, String> {
             // Only Unicode word boundaries make the regex leave its lazy DFA.
             let ascii_words = with_ascii_word_boundaries(alternative);
             Ok(Branch {
-                own: several.then(|| compile_hir(alternative)).transpose()?,
-                wide: ascii_words.is_some().then(|| compile_hir(stripped)).transpose()?,
-                ascii_words: ascii_words.map(|h| compile_hir(&h)).transpose()?,
+                own: several.then(|| Derived::new(alternative.clone())),
+                wide: ascii_words.is_some().then(|| Derived::new(stripped.clone())),
+                ascii_words: ascii_words.map(Derived::new),
                 anchored,
                 starts,
                 gate,
@@ -609,6 +619,26 @@ fn analyse(src: &PatternSource<'_>) -> Result<Analysed, String> {
         })
         .collect::<Result<_, String>>()?;
     Ok(Analysed { rule: src.rule, branches })
+}
+
+/// A regex the prefilter derives from a rule's (one alternative alone, or its word boundaries
+/// changed), compiled on first use: most checks of a large rule set never run on a given
+/// corpus. One that exceeds the limits is left out (`None`), and the check runs the rule's
+/// own regex instead, which gives the same answer more slowly.
+#[derive(Debug, Clone)]
+struct Derived {
+    hir: Hir,
+    compiled: OnceLock<Option<meta::Regex>>,
+}
+
+impl Derived {
+    fn new(hir: Hir) -> Arc<Derived> {
+        Arc::new(Derived { hir, compiled: OnceLock::new() })
+    }
+
+    fn get(&self) -> Option<&meta::Regex> {
+        self.compiled.get_or_init(|| compile_hir(&self.hir).ok()).as_ref()
+    }
 }
 
 /// Compiles a pattern the prefilter derived from a rule's, within the limits rule patterns
@@ -763,7 +793,7 @@ fn minimal(mut lits: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
 }
 
 /// What a check needs to find in a line before its regex is worth running.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Gate {
     /// One of these literals (lowercase; matched ignoring ASCII case), at least
     /// [`MIN_LITERAL`] bytes long; or, when a second set is given, one of each set.

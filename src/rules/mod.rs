@@ -8,6 +8,7 @@ mod category;
 mod compile;
 mod error;
 pub mod examples;
+mod lazy;
 mod matcher;
 mod needs;
 mod raw;
@@ -48,8 +49,9 @@ pub struct Rule {
     pub patterns: Vec<String>,
     /// Whether the patterns ignore case.
     pub case_insensitive: bool,
-    /// The compiled pattern; `None` only for `duplicate` rules without one.
-    pub(crate) regex: Option<Regex>,
+    /// The compiled pattern (compiled on first use for built-in rules); `None` only for
+    /// structural and model rules without one.
+    pub(crate) regex: Option<lazy::LazyRegex>,
     /// Structural conditions the matched line must meet.
     pub conditions: Conditions,
     /// Hosts the rule is limited to; empty means every document.
@@ -146,8 +148,17 @@ pub const DEFAULT_MAX_CAPTION_WORDS: usize = 50;
 #[derive(Debug, Clone)]
 pub struct RuleSet {
     rules: Vec<Rule>,
-    /// The prefilter over every rule that has a pattern (all kinds but `duplicate`).
+    /// The prefilter over every rule that has a pattern (all kinds but `duplicate`): for
+    /// documents whose language is not known, and for `explain`.
     pub(crate) matcher: LineMatcher,
+    /// Each rule's analysis by the prefilter, from which the per-language ones are built.
+    analysed: Vec<matcher::Analysed>,
+    /// Languages some rule is limited to, sorted.
+    langs: Vec<crate::lang::Lang>,
+    /// The prefilter for documents in `langs[i]` is `by_lang[i]`, for documents in any other
+    /// known language `by_lang[langs.len()]`: each over the rules that apply there, built on
+    /// first use (an English corpus never pays for the other languages' rules).
+    by_lang: Vec<std::sync::OnceLock<LineMatcher>>,
     /// Rules that compare lines rather than match a pattern (`duplicate`, `doubled`).
     pub(crate) structural_rules: Vec<usize>,
     /// `model` rules, which score lines once every other rule has matched.
@@ -184,9 +195,59 @@ impl RuleSet {
                 _ => structural_rules.push(i),
             }
         }
-        let matcher = LineMatcher::new(&patterns).map_err(RuleError::Set)?;
+        let analysed = matcher::analyse_all(&patterns).map_err(RuleError::Set)?;
+        let matcher = LineMatcher::from_analysed(analysed.clone(), rules.len()).map_err(RuleError::Set)?;
         let has_site_rules = rules.iter().any(|r| !r.sites.is_empty());
-        Ok(RuleSet { rules, matcher, structural_rules, model_rules, has_site_rules })
+        let mut langs: Vec<crate::lang::Lang> = rules.iter().flat_map(|r| r.langs.iter().copied()).collect();
+        langs.sort_unstable();
+        langs.dedup();
+        let by_lang = (0..=langs.len()).map(|_| std::sync::OnceLock::new()).collect();
+        Ok(RuleSet {
+            rules,
+            matcher,
+            analysed,
+            langs,
+            by_lang,
+            structural_rules,
+            model_rules,
+            has_site_rules,
+        })
+    }
+
+    /// Whether any rule is limited to languages (so the engine must know each document's).
+    pub(crate) fn has_lang_rules(&self) -> bool {
+        !self.langs.is_empty()
+    }
+
+    /// The prefilter for a document in `lang` (`None`: not known), and its number for
+    /// [`RuleSet::matcher_at`]. It holds the rules that apply in that language, and no others.
+    pub(crate) fn matcher_for(&self, lang: Option<crate::lang::Lang>) -> (u8, &LineMatcher) {
+        match lang {
+            Some(lang) if !self.langs.is_empty() => {
+                let slot = self.langs.binary_search(&lang).unwrap_or(self.langs.len());
+                let n = u8::try_from(slot + 1).expect("fewer than 255 languages in a rule set");
+                (n, self.lang_matcher(slot))
+            }
+            _ => (0, &self.matcher),
+        }
+    }
+
+    /// The prefilter numbered `n` by [`RuleSet::matcher_for`].
+    pub(crate) fn matcher_at(&self, n: u8) -> &LineMatcher {
+        match n {
+            0 => &self.matcher,
+            n => self.lang_matcher(usize::from(n) - 1),
+        }
+    }
+
+    fn lang_matcher(&self, slot: usize) -> &LineMatcher {
+        self.by_lang[slot].get_or_init(|| {
+            let lang = self.langs.get(slot).copied();
+            let applies = |r: &Rule| r.langs.is_empty() || lang.is_some_and(|l| r.langs.contains(&l));
+            let subset = self.analysed.iter().filter(|a| applies(&self.rules[a.rule])).cloned().collect();
+            LineMatcher::from_analysed(subset, self.rules.len())
+                .expect("a subset of a prefilter that built builds")
+        })
     }
 
     /// Sets the threshold of every `model` rule (a probability in (0, 1)): higher removes
@@ -281,7 +342,7 @@ impl RuleSetBuilder {
             .par_iter()
             .map(|pack| {
                 let name = format!("rules/{}", pack.name);
-                let rules = compile::compile_file(&name, pack.text);
+                let rules = compile::compile_file(&name, pack.text, true);
                 (name, rules)
             })
             .collect();
@@ -310,7 +371,7 @@ impl RuleSetBuilder {
 
     /// Adds rules from TOML `text`, reported in errors as file `name`.
     pub fn add_source(&mut self, name: &str, text: &str) -> Result<&mut Self, RuleError> {
-        self.add_rules(name, compile::compile_file(name, text)?)
+        self.add_rules(name, compile::compile_file(name, text, false)?)
     }
 
     /// Adds files compiled apart, in order: the first error stops it.
@@ -357,7 +418,7 @@ fn compile_path(path: &Path) -> (String, Result<Vec<Rule>, RuleError>) {
         Err(source) => return (name, Err(RuleError::Io { path: path.to_path_buf(), source })),
     };
     let rules = match String::from_utf8(bytes) {
-        Ok(text) => compile::compile_file(&name, &text),
+        Ok(text) => compile::compile_file(&name, &text, false),
         Err(e) => {
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
             let offset = e.utf8_error().valid_up_to();
