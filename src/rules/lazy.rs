@@ -42,3 +42,16 @@ impl LazyRegex {
         self.get().is_match(text)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_built_in_pattern_compiles() {
+        let rules = crate::RuleSet::defaults();
+        for rule in rules.rules() {
+            if let Some(re) = &rule.regex {
+                assert!(!re.get().as_str().is_empty(), "{}", rule.id);
+            }
+        }
+    }
+}
