@@ -87,5 +87,17 @@ fn bench_model(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench, bench_model);
+/// Language detection, per document: English prose (decided early) and a short line that
+/// never decides (read to the end).
+fn bench_detect(c: &mut Criterion) {
+    let doc = document(16);
+    let mut group = c.benchmark_group("detect-language");
+    group.bench_function("english-document", |b| b.iter(|| deboil::lang::detect(black_box(&doc))));
+    group.bench_function("short-undecided", |b| {
+        b.iter(|| deboil::lang::detect(black_box("Foto: dpa | Startseite | 12.03.2024")))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench, bench_model, bench_detect);
 criterion_main!(benches);
