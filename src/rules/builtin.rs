@@ -23,13 +23,6 @@ macro_rules! packs {
 // there; then specific junk (credits, captions) before broader line rules.
 packs![
     "more-from.toml",
-    // Language packs: each applies to documents in its language (see `langs`).
-    "lang/de.toml",
-    "lang/fr.toml",
-    "lang/es.toml",
-    "lang/it.toml",
-    "lang/pt.toml",
-    "lang/nl.toml",
     "credit.toml",
     "caption.toml",
     "embed.toml",
@@ -43,6 +36,15 @@ packs![
     "dateline.toml",
     "navigation.toml",
     "residue.toml",
+    // Language packs: each applies to documents in its language (see `langs`), and all of them
+    // to documents whose language is not known: after the English and language-free packs, so
+    // that a short English document's credit is credited to an English rule.
+    "lang/de.toml",
+    "lang/fr.toml",
+    "lang/es.toml",
+    "lang/it.toml",
+    "lang/pt.toml",
+    "lang/nl.toml",
     "sites/gzeromedia.toml",
     "sites/reuters.toml",
     // The line classifier comes last: it sees what every rule above removed, and a line they
