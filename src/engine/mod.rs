@@ -87,6 +87,16 @@ impl Cleaned<'_> {
     pub fn removed_bytes(&self) -> usize {
         self.removals.iter().map(|r| r.end - r.start).sum()
     }
+
+    /// The share of `input`'s characters the removals hold (what `--max-removed` limits);
+    /// `input` is the text this was cleaned from.
+    pub fn removed_share(&self, input: &str) -> f64 {
+        if self.removals.is_empty() {
+            return 0.0;
+        }
+        let removed: usize = self.removals.iter().map(|r| r.text.chars().count()).sum();
+        removed as f64 / input.chars().count().max(1) as f64
+    }
 }
 
 /// Cleans `text` with `rules`, as a document with no known URL (site rules do not apply).

@@ -162,8 +162,7 @@ impl<'r> Runner<'r> {
         if let Some(limit) = self.opts.max_removed
             && cleaned.changed()
         {
-            let removed: usize = cleaned.removals.iter().map(|r| r.text.chars().count()).sum();
-            let share = removed as f64 / input.chars().count().max(1) as f64;
+            let share = cleaned.removed_share(input);
             if share > limit {
                 return Verdict::Flag(share);
             }
