@@ -28,12 +28,13 @@ const SURE_VOTES: u32 = 8 * WHOLE;
 const SURE_TIMES: u32 = 3;
 
 /// Function words by language: frequent in running text of that language, short, and as far
-/// as possible rare in the others. Words shared by two languages vote for both.
+/// as possible rare in the others. Words shared by several languages split their vote. No
+/// single letters: "o", "a", "i" or "e" are also the bullets and list markers of menus.
 const WORDS: &[(&str, &[&str])] = &[
     (
         "en",
         &[
-            "the", "of", "and", "to", "is", "that", "for", "it", "was", "with", "as", "he", "she", "be",
+            "the", "of", "and", "to", "in", "is", "on", "at", "that", "for", "it", "was", "with", "as", "he", "she", "be",
             "at", "by", "this", "had", "not", "are", "but", "from", "or", "have", "an", "they", "which",
             "you", "were", "her", "their", "there", "been", "has", "would", "will", "its", "who", "we",
             "his", "when", "what", "about", "into", "than", "them", "can", "also", "after", "said", "could",
@@ -55,34 +56,34 @@ const WORDS: &[(&str, &[&str])] = &[
             "le", "la", "les", "et", "des", "est", "une", "du", "que", "qui", "dans", "pour", "pas", "sur",
             "au", "par", "avec", "ce", "il", "elle", "sont", "mais", "aux", "ont", "été", "nous", "vous",
             "cette", "leur", "plus", "ses", "sa", "son", "être", "fait", "comme", "ou", "où", "ils", "était",
-            "de", "en", "à",
+            "de", "en", 
         ],
     ),
     (
         "es",
         &[
-            "el", "los", "las", "del", "y", "por", "con", "para", "una", "es", "se", "su", "al", "lo",
+            "el", "los", "las", "del", "por", "con", "para", "una", "es", "se", "su", "al", "lo",
             "como", "más", "pero", "sus", "fue", "este", "esta", "entre", "cuando", "muy", "sin", "sobre",
             "también", "hasta", "desde", "está", "han", "ya", "porque", "según", "ser", "tiene", "hay",
-            "donde", "sido", "de", "la", "que", "en", "a", "le", "no",
+            "donde", "sido", "de", "la", "que", "en", "le", "no",
         ],
     ),
     (
         "it",
         &[
-            "il", "di", "che", "è", "non", "per", "sono", "della", "nel", "alla", "anche", "gli", "ma",
+            "il", "di", "che", "non", "per", "sono", "della", "nel", "alla", "anche", "gli", "ma",
             "delle", "dei", "come", "più", "questo", "del", "si", "con", "nella", "degli", "dalla", "essere",
             "stato", "tra", "fra", "ha", "una", "un", "questa", "sua", "suo", "ed", "loro", "dopo", "alle",
-            "la", "e", "a", "in", "le",
+            "la", "in", "le",
         ],
     ),
     (
         "pt",
         &[
-            "o", "os", "do", "da", "em", "não", "uma", "com", "mais", "dos", "das", "ao", "ele", "foi", "na",
-            "no", "pelo", "pela", "são", "também", "mas", "é", "seu", "sua", "ou", "quando", "muito", "nos",
+            "os", "do", "da", "em", "não", "uma", "com", "mais", "dos", "das", "ao", "ele", "foi", "na",
+            "no", "pelo", "pela", "são", "também", "mas", "seu", "sua", "ou", "quando", "muito", "nos",
             "já", "está", "tem", "isso", "pode", "para", "como", "ser", "às", "aos", "entre", "ela", "de",
-            "que", "a", "se", "e",
+            "que", "se", 
         ],
     ),
     (
@@ -96,7 +97,7 @@ const WORDS: &[(&str, &[&str])] = &[
     (
         "pl",
         &[
-            "i", "w", "się", "na", "nie", "z", "do", "to", "że", "jest", "jak", "po", "co", "tak", "za",
+            "się", "na", "nie", "do", "to", "że", "jest", "jak", "po", "co", "tak", "za",
             "od", "ale", "przez", "dla", "być", "już", "jego", "czy", "tym", "które", "jej", "oraz", "są",
             "został", "przy", "może", "tylko", "było", "jako", "ich", "też", "tego", "także",
         ],
