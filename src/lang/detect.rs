@@ -230,6 +230,15 @@ mod tests {
     }
 
     #[test]
+    fn menu_bullets_are_not_words() {
+        // Text browsers write submenu items as "o Item", lists as "a) ...": none of it votes.
+        let menu = "Skip to content\n* Shop\n+ Flours\no Bread Flour\no Rye Flour\no Spelt Flour\no Oat Flour\na) Pick up\nb) Delivery\n";
+        let text = format!("{menu}{}", "The bakery said on Monday that it would open a second shop in the old mill, and that the work was expected to take a year.");
+        assert_eq!(lang(&text).as_deref(), Some("en"));
+        assert_eq!(lang(menu), None);
+    }
+
+    #[test]
     fn reading_is_bounded() {
         let text = format!("{}{}", "xyz ".repeat(DETECT_BYTES), "the of and to is that for it was with");
         assert_eq!(lang(&text), None, "words beyond the first DETECT_BYTES are not read");
