@@ -34,11 +34,11 @@ const WORDS: &[(&str, &[&str])] = &[
     (
         "en",
         &[
-            "the", "of", "and", "to", "in", "is", "on", "at", "that", "for", "it", "was", "with", "as", "he", "she", "be",
-            "at", "by", "this", "had", "not", "are", "but", "from", "or", "have", "an", "they", "which",
-            "you", "were", "her", "their", "there", "been", "has", "would", "will", "its", "who", "we",
-            "his", "when", "what", "about", "into", "than", "them", "can", "also", "after", "said", "could",
-            "our",
+            "the", "of", "and", "to", "in", "is", "on", "at", "that", "for", "it", "was", "with", "as", "he",
+            "she", "be", "at", "by", "this", "had", "not", "are", "but", "from", "or", "have", "an", "they",
+            "which", "you", "were", "her", "their", "there", "been", "has", "would", "will", "its", "who",
+            "we", "his", "when", "what", "about", "into", "than", "them", "can", "also", "after", "said",
+            "could", "our",
         ],
     ),
     (
@@ -56,34 +56,34 @@ const WORDS: &[(&str, &[&str])] = &[
             "le", "la", "les", "et", "des", "est", "une", "du", "que", "qui", "dans", "pour", "pas", "sur",
             "au", "par", "avec", "ce", "il", "elle", "sont", "mais", "aux", "ont", "été", "nous", "vous",
             "cette", "leur", "plus", "ses", "sa", "son", "être", "fait", "comme", "ou", "où", "ils", "était",
-            "de", "en", 
+            "de", "en",
         ],
     ),
     (
         "es",
         &[
-            "el", "los", "las", "del", "por", "con", "para", "una", "es", "se", "su", "al", "lo",
-            "como", "más", "pero", "sus", "fue", "este", "esta", "entre", "cuando", "muy", "sin", "sobre",
-            "también", "hasta", "desde", "está", "han", "ya", "porque", "según", "ser", "tiene", "hay",
-            "donde", "sido", "de", "la", "que", "en", "le", "no",
+            "el", "los", "las", "del", "por", "con", "para", "una", "es", "se", "su", "al", "lo", "como",
+            "más", "pero", "sus", "fue", "este", "esta", "entre", "cuando", "muy", "sin", "sobre", "también",
+            "hasta", "desde", "está", "han", "ya", "porque", "según", "ser", "tiene", "hay", "donde", "sido",
+            "de", "la", "que", "en", "le", "no",
         ],
     ),
     (
         "it",
         &[
-            "il", "di", "che", "non", "per", "sono", "della", "nel", "alla", "anche", "gli", "ma",
-            "delle", "dei", "come", "più", "questo", "del", "si", "con", "nella", "degli", "dalla", "essere",
-            "stato", "tra", "fra", "ha", "una", "un", "questa", "sua", "suo", "ed", "loro", "dopo", "alle",
-            "la", "in", "le",
+            "il", "di", "che", "non", "per", "sono", "della", "nel", "alla", "anche", "gli", "ma", "delle",
+            "dei", "come", "più", "questo", "del", "si", "con", "nella", "degli", "dalla", "essere", "stato",
+            "tra", "fra", "ha", "una", "un", "questa", "sua", "suo", "ed", "loro", "dopo", "alle", "la",
+            "in", "le",
         ],
     ),
     (
         "pt",
         &[
             "os", "do", "da", "em", "não", "uma", "com", "mais", "dos", "das", "ao", "ele", "foi", "na",
-            "no", "pelo", "pela", "são", "também", "mas", "seu", "sua", "ou", "quando", "muito", "nos",
-            "já", "está", "tem", "isso", "pode", "para", "como", "ser", "às", "aos", "entre", "ela", "de",
-            "que", "se", 
+            "no", "pelo", "pela", "são", "também", "mas", "seu", "sua", "ou", "quando", "muito", "nos", "já",
+            "está", "tem", "isso", "pode", "para", "como", "ser", "às", "aos", "entre", "ela", "de", "que",
+            "se",
         ],
     ),
     (
@@ -97,9 +97,9 @@ const WORDS: &[(&str, &[&str])] = &[
     (
         "pl",
         &[
-            "się", "na", "nie", "do", "to", "że", "jest", "jak", "po", "co", "tak", "za",
-            "od", "ale", "przez", "dla", "być", "już", "jego", "czy", "tym", "które", "jej", "oraz", "są",
-            "został", "przy", "może", "tylko", "było", "jako", "ich", "też", "tego", "także",
+            "się", "na", "nie", "do", "to", "że", "jest", "jak", "po", "co", "tak", "za", "od", "ale",
+            "przez", "dla", "być", "już", "jego", "czy", "tym", "które", "jej", "oraz", "są", "został",
+            "przy", "może", "tylko", "było", "jako", "ich", "też", "tego", "także",
         ],
     ),
 ];
@@ -233,7 +233,10 @@ mod tests {
     fn menu_bullets_are_not_words() {
         // Text browsers write submenu items as "o Item", lists as "a) ...": none of it votes.
         let menu = "Skip to content\n* Shop\n+ Flours\no Bread Flour\no Rye Flour\no Spelt Flour\no Oat Flour\na) Pick up\nb) Delivery\n";
-        let text = format!("{menu}{}", "The bakery said on Monday that it would open a second shop in the old mill, and that the work was expected to take a year.");
+        let text = format!(
+            "{menu}{}",
+            "The bakery said on Monday that it would open a second shop in the old mill, and that the work was expected to take a year."
+        );
         assert_eq!(lang(&text).as_deref(), Some("en"));
         assert_eq!(lang(menu), None);
     }
