@@ -3,6 +3,7 @@
 mod builtin;
 mod cli;
 mod docs;
+mod dolma;
 mod engine;
 mod fixtures;
 mod fuzz_regressions;

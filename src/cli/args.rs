@@ -320,6 +320,11 @@ pub struct CleanArgs {
     /// share of its characters (0-1; 1 disables the guard).
     #[arg(long, value_name = "FRACTION", default_value_t = deboil::runner::DEFAULT_MAX_REMOVED)]
     pub max_removed: f64,
+    /// Write dolma attributes for JSONL inputs into DIR, one file per input under the name the
+    /// output would have: one line per record, {"id", "attributes": {"deboil__deboil__<category>":
+    /// [[start, end, score], ...]}}, character offsets of what cleaning deleted.
+    #[arg(long, value_name = "DIR")]
+    pub dolma_attributes: Option<PathBuf>,
     /// Print no summary.
     #[arg(short, long)]
     pub quiet: bool,

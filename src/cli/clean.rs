@@ -8,7 +8,7 @@ use std::sync::mpsc::SyncSender;
 
 use anyhow::{Context, Result, bail};
 use deboil::io::{AtomicFile, Format, InputFile, discover, open_reader};
-use deboil::runner::{Options, Outcome, Runner, Stats, in_stages};
+use deboil::runner::{Options, Outcome, Runner, SideOutputs, Stats, in_stages};
 use indicatif::ProgressBar;
 use serde::Serialize;
 
@@ -50,6 +50,9 @@ pub fn run(args: CleanArgs) -> Result<ExitCode> {
     }
     let dest = destination(&args, &inputs)?;
     refuse_side_file_clashes(&args, &inputs)?;
+    if let Some(dir) = &args.dolma_attributes {
+        check_attributes_dir(dir, &args, &inputs, &dest)?;
+    }
     let opts = Options {
         fields: args.input.fields(),
         annotate: args.annotate.clone(),
@@ -58,6 +61,7 @@ pub fn run(args: CleanArgs) -> Result<ExitCode> {
         max_removed: (args.max_removed < 1.0).then_some(args.max_removed),
         text_url: args.input.url.clone(),
         lang: args.input.lang,
+        dolma_attributes: args.dolma_attributes.is_some(),
         ..Options::default()
     };
     let runner = Runner::new(&rules, opts, args.jobs);
@@ -74,6 +78,7 @@ pub fn run(args: CleanArgs) -> Result<ExitCode> {
             ),
             None => None,
         },
+        attributes: args.dolma_attributes.clone(),
         bar: progress::bar(total, args.quiet),
         stdout: BufWriter::with_capacity(1 << 16, std::io::stdout().lock()),
     };
@@ -191,12 +196,70 @@ fn refuse_side_file_clashes(args: &CleanArgs, inputs: &[InputFile]) -> Result<()
     Ok(())
 }
 
+/// Refuses a `--dolma-attributes` directory that cannot take one attributes file per input:
+/// text inputs (dolma attributes line up with JSONL records), stdin (no name to write under),
+/// a path that is not a directory, a directory inside an input directory or the same as the
+/// output directory, and attributes files that would replace an input or the output.
+fn check_attributes_dir(dir: &Path, args: &CleanArgs, inputs: &[InputFile], dest: &Dest) -> Result<()> {
+    if let Some(text) = inputs.iter().find(|i| i.format == Format::Text) {
+        bail!(
+            "--dolma-attributes needs JSONL input (dolma attributes line up with the records of a documents file): {} is a text document",
+            text.path.display()
+        );
+    }
+    if inputs.iter().any(|i| i.path.as_os_str() == "-") {
+        bail!("--dolma-attributes: stdin (-) has no file name to write an attributes file under");
+    }
+    if std::fs::metadata(dir).is_ok_and(|m| !m.is_dir()) {
+        bail!("--dolma-attributes {} is not a directory: give a directory", dir.display());
+    }
+    for path in &args.input.paths {
+        if path.is_dir() && is_within(dir, path) {
+            bail!(
+                "--dolma-attributes directory {} is inside input directory {}: choose another",
+                dir.display(),
+                path.display()
+            );
+        }
+    }
+    if let Dest::Dir(out) = dest
+        && canonical_target(out).is_some_and(|o| canonical_target(dir) == Some(o))
+    {
+        bail!(
+            "--dolma-attributes {} is also the output directory (-o): give it a directory of its own",
+            dir.display()
+        );
+    }
+    for input in inputs {
+        let target = dir.join(&input.relative);
+        refuse_any_input("--dolma-attributes file", &target, inputs)?;
+        let same =
+            |other: &Path| canonical_target(&target).is_some_and(|t| canonical_target(other) == Some(t));
+        let output = match dest {
+            Dest::File(p) => Some(p.clone()),
+            Dest::InPlace => Some(input.path.clone()),
+            Dest::Dir(_) | Dest::Stdout => None,
+        };
+        if output.as_deref().is_some_and(same)
+            || [&args.rejects, &args.stats].into_iter().flatten().any(|p| same(p))
+        {
+            bail!(
+                "--dolma-attributes file {} is also an output of this run: choose another directory",
+                target.display()
+            );
+        }
+    }
+    Ok(())
+}
+
 /// The state of one `clean` run.
 struct Job<'a, 'r> {
     runner: &'a Runner<'r>,
     dest: Dest,
     stats: Stats,
     rejects: Option<AtomicFile>,
+    /// `--dolma-attributes`: the directory the attributes files mirror the inputs into.
+    attributes: Option<PathBuf>,
     bar: ProgressBar,
     stdout: BufWriter<std::io::StdoutLock<'static>>,
 }
@@ -243,23 +306,35 @@ impl Job<'_, '_> {
     fn jsonl(&mut self, input: &InputFile) -> Result<()> {
         let reader = open(input, &self.bar)?;
         let target = self.target(input);
-        let rejects = self.rejects.as_mut().map(|r| r as &mut dyn Write);
+        let mut attributes = match &self.attributes {
+            Some(dir) => {
+                let path = dir.join(&input.relative);
+                let file = AtomicFile::create(&path)
+                    .with_context(|| format!("{}: cannot create dolma attributes file", path.display()))?;
+                Some(file)
+            }
+            None => None,
+        };
+        let side = SideOutputs {
+            rejects: self.rejects.as_mut().map(|r| r as &mut dyn Write),
+            attributes: attributes.as_mut().map(|a| a as &mut dyn Write),
+        };
         let bar = &self.bar;
         let progress = &mut |stats: &Stats| bar.set_message(format!("{} documents", stats.documents));
         match target {
-            None => self.runner.jsonl(
-                reader,
-                &input.path,
-                &mut self.stdout,
-                rejects,
-                &mut self.stats,
-                progress,
-            )?,
+            None => {
+                self.runner.jsonl(reader, &input.path, &mut self.stdout, side, &mut self.stats, progress)?
+            }
             Some(target) => {
                 let mut file = create(&target)?;
-                self.runner.jsonl(reader, &input.path, &mut file, rejects, &mut self.stats, progress)?;
+                self.runner.jsonl(reader, &input.path, &mut file, side, &mut self.stats, progress)?;
                 file.commit().with_context(|| format!("{}: cannot write output", target.display()))?;
             }
+        }
+        if let Some(file) = attributes {
+            let path = file.target().to_path_buf();
+            file.commit()
+                .with_context(|| format!("{}: cannot write dolma attributes file", path.display()))?;
         }
         Ok(())
     }

@@ -40,6 +40,8 @@ pub struct Record<'a> {
     text_span: (usize, usize),
     /// The id field, as JSON text (a string's quotes removed), if present.
     pub id: Option<Cow<'a, str>>,
+    /// The id field's value as JSON text, as it appears in the line (quotes and escapes kept).
+    pub id_json: Option<&'a str>,
     /// The URL field, if present and a string.
     pub url: Option<Cow<'a, str>>,
     /// The language field, if asked for, present and a code other than `und`/`unknown`.
@@ -126,7 +128,9 @@ impl<'a> Record<'a> {
             .ok_or_else(|| format!("record has no {:?} field", fields.text))?;
         let text = string(value).ok_or_else(|| format!("field {:?} is not a string", fields.text))?;
         let text_span = span(value);
-        let id = id.or_else(|| nested(&fields.id)).map(|v| string(v).unwrap_or(Cow::Borrowed(v.get())));
+        let id_value = id.or_else(|| nested(&fields.id));
+        let id_json = id_value.map(|v| v.get());
+        let id = id_value.map(|v| string(v).unwrap_or(Cow::Borrowed(v.get())));
         let url = url.or_else(|| nested(&fields.url)).and_then(string);
         let lang = match (&fields.lang, lang.or_else(|| fields.lang.as_deref().and_then(nested))) {
             (Some(name), Some(v)) => language(name, v)?,
@@ -134,7 +138,7 @@ impl<'a> Record<'a> {
         };
         // Only a top-level field: a new one goes in as a top-level key.
         let annotation_span = annotation.map(span);
-        Ok(Record { line, text, text_span, id, url, lang, annotation_span })
+        Ok(Record { line, text, text_span, id, id_json, url, lang, annotation_span })
     }
 
     /// Writes the record with the text replaced by `new_text` and, when given, the annotation

@@ -16,6 +16,7 @@ use serde::Serialize;
 use crate::engine::{Cleaned, Document, clean_documents};
 use crate::io::InputError;
 use crate::io::jsonl::{Fields, Record};
+use crate::report::dolma;
 use crate::rules::RuleSet;
 
 pub use stages::in_stages;
@@ -58,6 +59,9 @@ pub struct Options {
     pub text_url: Option<String>,
     /// The language of documents that do not name their own; `None` detects it.
     pub lang: Option<crate::lang::Lang>,
+    /// Make a dolma attributes line for each JSONL record (see [`crate::report::dolma`]),
+    /// written to [`SideOutputs::attributes`].
+    pub dolma_attributes: bool,
 }
 
 impl Default for Options {
@@ -71,8 +75,20 @@ impl Default for Options {
             max_removed: Some(DEFAULT_MAX_REMOVED),
             text_url: None,
             lang: None,
+            dolma_attributes: false,
         }
     }
+}
+
+/// Where a JSONL run writes besides its output: the records rejected by `--min-chars`, and
+/// the dolma attributes lines (one per record read, in order, when
+/// [`Options::dolma_attributes`] is set).
+#[derive(Default)]
+pub struct SideOutputs<'w> {
+    /// Rejected records.
+    pub rejects: Option<&'w mut dyn Write>,
+    /// dolma attributes lines.
+    pub attributes: Option<&'w mut dyn Write>,
 }
 
 /// Why a run stopped.
@@ -131,6 +147,7 @@ struct Batch {
 struct ChunkOut {
     out: Vec<u8>,
     rejects: Vec<u8>,
+    attributes: Vec<u8>,
     stats: Stats,
     error: Option<InputError>,
 }
@@ -254,7 +271,7 @@ impl<'r> Runner<'r> {
         }
     }
 
-    /// Cleans a JSONL stream into `out` (rejected records into `rejects`), in input order,
+    /// Cleans a JSONL stream into `out` (rejected records and attributes into `side`), in input order,
     /// calling `written` with the stats so far after each batch is written (for a progress
     /// display). Three stages run at once: a thread reads batches ahead, another hands each to
     /// the pool, and this one writes the batch before (compressing, when the output is
@@ -264,7 +281,7 @@ impl<'r> Runner<'r> {
         mut input: Box<dyn BufRead + Send + '_>,
         path: &Path,
         out: &mut dyn Write,
-        mut rejects: Option<&mut dyn Write>,
+        mut side: SideOutputs<'_>,
         stats: &mut Stats,
         written: &mut dyn FnMut(&Stats),
     ) -> Result<(), RunError> {
@@ -282,9 +299,13 @@ impl<'r> Runner<'r> {
                 for chunk in chunks {
                     out.write_all(&chunk.out)
                         .map_err(|source| RunError::Output { path: "-".into(), source })?;
-                    if let Some(r) = rejects.as_deref_mut() {
+                    if let Some(r) = side.rejects.as_deref_mut() {
                         r.write_all(&chunk.rejects)
                             .map_err(|source| RunError::Output { path: "rejects".into(), source })?;
+                    }
+                    if let Some(a) = side.attributes.as_deref_mut() {
+                        a.write_all(&chunk.attributes)
+                            .map_err(|source| RunError::Output { path: "dolma attributes".into(), source })?;
                     }
                     stats.add(&chunk.stats);
                     if let Some(e) = chunk.error {
@@ -337,7 +358,7 @@ impl<'r> Runner<'r> {
                     eprintln!("deboil: skipped: {err}");
                     out.stats.read(raw.len());
                     out.stats.skip(err.to_string());
-                    entries.push(Entry::PassThrough(raw));
+                    entries.push(Entry::PassThrough(raw, line_no));
                 }
                 Err(err) => {
                     out.error = Some(err);
@@ -353,7 +374,7 @@ impl<'r> Runner<'r> {
                     url: record.url.as_deref(),
                     lang: record.lang.or(self.opts.lang),
                 }),
-                Entry::PassThrough(_) => None,
+                Entry::PassThrough(..) => None,
             })
             .collect();
         let mut cleaned = clean_documents(self.rules, &docs).into_iter();
@@ -363,9 +384,14 @@ impl<'r> Runner<'r> {
                     let cleaned = cleaned.next().expect("one cleaned document per record");
                     self.write_record(record, raw, path, *line_no, cleaned, &mut out);
                 }
-                Entry::PassThrough(raw) => {
+                Entry::PassThrough(raw, line_no) => {
                     out.out.extend_from_slice(raw);
                     out.out.push(b'\n');
+                    if self.opts.dolma_attributes {
+                        let id = serde_json::to_string(&format!("{}:{line_no}", path.display()))
+                            .expect("a string serialises");
+                        out.attributes.extend_from_slice(dolma::attributes_line(&id, &[]).as_bytes());
+                    }
                 }
             }
         }
@@ -399,7 +425,24 @@ impl<'r> Runner<'r> {
             Some(id) => format!("{}:{line_no} ({id})", path.display()),
             None => format!("{}:{line_no}", path.display()),
         };
-        let cleaned = match self.verdict(text, &cleaned) {
+        let verdict = self.verdict(text, &cleaned);
+        if self.opts.dolma_attributes {
+            // A flagged record is written unchanged: no spans. A rejected one keeps the spans
+            // of its cleaning (it is in the documents the attributes line up with).
+            let spans = match verdict {
+                Verdict::Flag(_) => Vec::new(),
+                _ => dolma::spans(text, &cleaned),
+            };
+            let id = match record.id_json {
+                Some(id) => Cow::Borrowed(id),
+                None => Cow::Owned(
+                    serde_json::to_string(&format!("{}:{line_no}", path.display()))
+                        .expect("a string serialises"),
+                ),
+            };
+            out.attributes.extend_from_slice(dolma::attributes_line(&id, &spans).as_bytes());
+        }
+        let cleaned = match verdict {
             Verdict::Keep => cleaned,
             Verdict::Flag(share) => {
                 out.stats.flag(format!("{}: {:.0}%", name(), share * 100.0));
@@ -430,8 +473,8 @@ impl<'r> Runner<'r> {
 enum Entry<'a> {
     /// A record, its line as read (trimmed), and its line number.
     Record { record: Record<'a>, raw: &'a [u8], line_no: usize },
-    /// A bad line passed through as it was (`--on-error skip`).
-    PassThrough(&'a [u8]),
+    /// A bad line passed through as it was (`--on-error skip`), and its line number.
+    PassThrough(&'a [u8], usize),
 }
 
 /// The `--annotate` value: `[{"start","end","rule"}]`, byte offsets in the original text, and
@@ -533,7 +576,9 @@ mod tests {
         let (mut out, mut stats, mut seen) = (Vec::new(), Stats::default(), Vec::new());
         let reader = Box::new(std::io::Cursor::new(input.into_bytes()));
         runner
-            .jsonl(reader, Path::new("t"), &mut out, None, &mut stats, &mut |s| seen.push(s.documents))
+            .jsonl(reader, Path::new("t"), &mut out, SideOutputs::default(), &mut stats, &mut |s| {
+                seen.push(s.documents)
+            })
             .unwrap();
         assert!(seen.len() >= 5, "{} reports", seen.len());
         assert!(seen.windows(2).all(|w| w[0] < w[1]), "{seen:?}");
