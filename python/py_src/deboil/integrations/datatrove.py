@@ -30,7 +30,8 @@ except ImportError as err:  # pragma: no cover - exercised only without datatrov
         "deboil.integrations.datatrove needs the datatrove package: pip install datatrove"
     ) from err
 
-from .. import DEFAULT_MAX_REMOVED, Cleaned, Cleaner
+from .. import DEFAULT_MAX_REMOVED, Cleaned
+from ._lazy import LazyCleaner
 
 if TYPE_CHECKING:
     from datatrove.pipeline.writers.disk_base import DiskWriter
@@ -49,7 +50,7 @@ def _str_or_none(value: Any) -> Optional[str]:
     return value if isinstance(value, str) and value else None
 
 
-class DeboilCleaner(PipelineStep):
+class DeboilCleaner(LazyCleaner, PipelineStep):
     """Strips boilerplate (photo captions and credits, teasers, promos, newsletter and share
     prompts, embed residue, ad markers) from each ``Document.text``, as ``deboil clean`` does.
 
@@ -140,10 +141,10 @@ class DeboilCleaner(PipelineStep):
         # Compiled now, so that a bad rule file fails when the pipeline is built rather than in
         # a task. A Cleaner cannot be pickled or copied: __getstate__ leaves it out, and each
         # task (a copy or a child process) compiles its own on first use.
-        self._cleaner: Optional[Cleaner] = self._compile()
+        self.cleaner  # noqa: B018 - compiled now
 
-    def _compile(self) -> Cleaner:
-        return Cleaner(
+    def cleaner_options(self) -> dict[str, Any]:
+        return dict(
             rules=self.rules,
             default_rules=self.default_rules,
             select=self.select,
@@ -151,21 +152,6 @@ class DeboilCleaner(PipelineStep):
             max_removed=self.max_removed,
             model_threshold=self.model_threshold,
         )
-
-    @property
-    def cleaner(self) -> Cleaner:
-        """The compiled rules (compiled again after the step was copied or pickled)."""
-        if self._cleaner is None:
-            self._cleaner = self._compile()
-        return self._cleaner
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        state["_cleaner"] = None
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
 
     # -- cleaning ---------------------------------------------------------------------------
 

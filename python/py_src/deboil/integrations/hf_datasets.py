@@ -19,14 +19,15 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any, Optional, Union
 
-from .. import DEFAULT_MAX_REMOVED, Cleaner, __version__
+from .. import DEFAULT_MAX_REMOVED, __version__
+from ._lazy import LazyCleaner
 
 __all__ = ["BatchCleaner"]
 
 _Path = Union[str, "os.PathLike[str]"]
 
 
-class BatchCleaner:
+class BatchCleaner(LazyCleaner):
     """Cleans ``batch[text_column]`` of a batch of ``Dataset.map(fn, batched=True)``.
 
     Returns the cleaned texts under ``text_column`` (or ``output_column``), and, when asked, the
@@ -82,22 +83,10 @@ class BatchCleaner:
         self.removals_column = removals_column
         self.flagged_column = flagged_column
         self.version = __version__  # part of the pickled state, so of datasets' fingerprint
-        self._cleaner: Optional[Cleaner] = Cleaner(**self.options)  # fails now on a bad option
+        self.cleaner  # noqa: B018 - compiled now: fails here on a bad option
 
-    @property
-    def cleaner(self) -> Cleaner:
-        """The compiled rules (compiled again in a copy or another process)."""
-        if self._cleaner is None:
-            self._cleaner = Cleaner(**self.options)
-        return self._cleaner
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        state["_cleaner"] = None
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
+    def cleaner_options(self) -> dict[str, Any]:
+        return self.options
 
     def features(self, features: Any) -> Any:
         """``features`` (a ``datasets.Features``, such as ``ds.features``) with the columns this
