@@ -219,7 +219,7 @@ class DeboilCleaner(LazyCleaner, PipelineStep):
                     if result.changed:
                         self.stat_update("changed")
                         self.stat_update("removals", value=len(removals))
-                        self.stat_update("removed_chars", value=sum(r["end"] - r["start"] for r in removals))
+                        self.stat_update("removed_chars", value=sum(r.end - r.start for r in result.removals))
                         for r in result.removals:
                             self.stat_update(f"rule/{r.rule}", f"category/{r.category}")
                         if writer is not None:
