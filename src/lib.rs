@@ -21,6 +21,7 @@ pub mod lang;
 pub mod mine;
 pub mod model;
 pub mod report;
+pub mod rule_tests;
 pub mod rules;
 pub mod runner;
 pub mod training;

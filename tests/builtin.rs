@@ -4,7 +4,8 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use deboil::RuleSet;
-use deboil::rules::{BUILTIN_PACKS, examples};
+use deboil::rule_tests;
+use deboil::rules::BUILTIN_PACKS;
 
 #[test]
 fn embedded_packs_equal_the_files_on_disk() {
@@ -32,7 +33,7 @@ fn collect(root: &Path, dir: &Path, out: &mut BTreeSet<String>) {
 
 #[test]
 fn every_builtin_example_passes() {
-    let (failures, count) = examples::run(&RuleSet::defaults());
+    let (failures, count) = rule_tests::run(&RuleSet::defaults());
     let report: Vec<String> = failures.iter().map(|f| f.to_string()).collect();
     assert!(failures.is_empty(), "{} of {count} examples failed:\n{}", failures.len(), report.join("\n"));
 }

@@ -1,7 +1,7 @@
 //! The rule-file examples in README.md and rules/README.md load and pass their own examples.
 
 use deboil::RuleSetBuilder;
-use deboil::rules::examples;
+use deboil::rule_tests;
 
 fn toml_blocks(path: &str) -> Vec<String> {
     let text = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap();
@@ -16,7 +16,7 @@ fn documented_rule_files_are_valid_and_their_examples_pass() {
         for block in blocks {
             let mut b = RuleSetBuilder::new();
             b.add_source(path, &block).unwrap_or_else(|e| panic!("{e}"));
-            let (failures, count) = examples::run(&b.build().unwrap());
+            let (failures, count) = rule_tests::run(&b.build().unwrap());
             assert!(count > 0 && failures.is_empty(), "{path}: {failures:?}");
         }
     }

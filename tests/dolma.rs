@@ -364,7 +364,7 @@ fn a_failed_run_leaves_no_attributes_file() {
 /// spans, deleted in character offsets, give the cleaned text; they are sorted and disjoint.
 #[test]
 fn spans_reproduce_every_fixture_document_also_with_crlf() {
-    use deboil::report::dolma::{Span, attribute_name, attributes_line, spans};
+    use deboil::runner::dolma::{Span, attribute_name, attributes_line, spans};
     let rules = deboil::RuleSet::defaults();
     let mut changed = 0;
     let mut scored = 0;

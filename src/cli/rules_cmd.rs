@@ -70,7 +70,7 @@ pub fn run(cmd: RulesCommand) -> Result<ExitCode> {
         }
         RulesCommand::Test { paths, no_default_rules } => {
             let set = load(&RuleArgs { rules: paths, no_default_rules, ..RuleArgs::default() })?;
-            let (failures, count) = examples::run(&set);
+            let (failures, count) = deboil::rule_tests::run(&set);
             for f in &failures {
                 writeln!(out, "FAIL {f}")?;
             }

@@ -51,7 +51,7 @@ pub fn read_docs<E: From<InputError>>(
                 let mut raw = Vec::new();
                 reader.read_to_end(&mut raw).map_err(|e| InputError::io(path, e))?;
                 let text = String::from_utf8(raw)
-                    .map_err(|e| crate::runner::utf8_error(path, e.as_bytes(), e.utf8_error()))?;
+                    .map_err(|e| InputError::utf8(path, e.as_bytes(), e.utf8_error()))?;
                 let doc = OwnedDoc { name: path.display().to_string(), text, url: None, lang: None, order };
                 order += 1;
                 push(doc, &mut batch, &mut bytes)?;

@@ -41,4 +41,12 @@ impl InputError {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> InputError {
         InputError::Io { path: path.into(), source }
     }
+
+    /// The error for invalid UTF-8 in a text document of `bytes` read from `path`: where the
+    /// first bad byte is, as a line number and a byte offset.
+    pub fn utf8(path: &std::path::Path, bytes: &[u8], e: std::str::Utf8Error) -> InputError {
+        let offset = e.valid_up_to();
+        let line = 1 + memchr::memchr_iter(b'\n', &bytes[..offset]).count();
+        InputError::Utf8 { path: path.to_path_buf(), line, offset }
+    }
 }

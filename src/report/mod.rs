@@ -2,7 +2,6 @@
 //! engine's removal records and never decide anything themselves.
 
 mod diff;
-pub mod dolma;
 mod html;
 mod json;
 mod sample;

@@ -2,6 +2,7 @@
 //! and come out in input order through one writer. Memory is bounded by the batch size times
 //! the batches in flight (two read ahead, one being cleaned), whatever the corpus size.
 
+pub mod dolma;
 mod stages;
 mod stats;
 
@@ -16,7 +17,6 @@ use serde::Serialize;
 use crate::engine::{Cleaned, Document, clean_documents};
 use crate::io::InputError;
 use crate::io::jsonl::{Fields, Record};
-use crate::report::dolma;
 use crate::rules::RuleSet;
 
 pub use stages::in_stages;
@@ -59,7 +59,7 @@ pub struct Options {
     pub text_url: Option<String>,
     /// The language of documents that do not name their own; `None` detects it.
     pub lang: Option<crate::lang::Lang>,
-    /// Make a dolma attributes line for each JSONL record (see [`crate::report::dolma`]),
+    /// Make a dolma attributes line for each JSONL record (see [`dolma`]),
     /// written to [`SideOutputs::attributes`].
     pub dolma_attributes: bool,
 }
@@ -212,7 +212,7 @@ impl<'r> Runner<'r> {
         for ((path, bytes), outcome) in docs.iter().zip(results.into_iter().flat_map(|(o, _)| o)) {
             if let (Outcome::PassThrough, OnError::Fail) = (&outcome, self.opts.on_error) {
                 let e = std::str::from_utf8(bytes).expect_err("pass-through means invalid UTF-8");
-                return Err(utf8_error(path, bytes, e).into());
+                return Err(InputError::utf8(path, bytes, e).into());
             }
             outcomes.push(outcome);
         }
@@ -237,7 +237,7 @@ impl<'r> Runner<'r> {
                     self.text_outcome(text, path, cleaned, stats)
                 }
                 Err(e) => {
-                    let err = utf8_error(path, bytes, *e);
+                    let err = InputError::utf8(path, bytes, *e);
                     stats.read(bytes.len());
                     if self.opts.on_error == OnError::Skip {
                         eprintln!("deboil: skipped: {err}");
@@ -548,13 +548,6 @@ fn read_batches(
             return;
         }
     }
-}
-
-/// The error for invalid UTF-8 in a text document.
-pub fn utf8_error(path: &Path, bytes: &[u8], e: std::str::Utf8Error) -> InputError {
-    let offset = e.valid_up_to();
-    let line = 1 + memchr::memchr_iter(b'\n', &bytes[..offset]).count();
-    InputError::Utf8 { path: path.to_path_buf(), line, offset }
 }
 
 #[cfg(test)]
