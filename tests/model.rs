@@ -182,6 +182,7 @@ fn training_is_deterministic_and_keeps_the_rule_header_and_examples() {
     // A reviewer names the rule and adds examples; retraining keeps them.
     let edited = first
         .replace("id = \"line-model\"", "id = \"valley-model\"")
+        .replace("kind = \"model\"\n", "kind = \"model\"\nlangs = [\"en\"]\n")
         .replacen(
             "[rule.model]",
             &format!("keep = [{UNSEEN_CLEAN:?}]\n\n[[rule.example]]\ninput = {UNSEEN:?}\noutput = {UNSEEN_CLEAN:?}\n\n[rule.model]"),
@@ -197,7 +198,7 @@ fn training_is_deterministic_and_keeps_the_rule_header_and_examples() {
         .assert()
         .success();
     let again = fs::read_to_string(&model).unwrap();
-    assert!(again.contains("id = \"valley-model\""));
+    assert!(again.contains("id = \"valley-model\"") && again.contains("langs = [\"en\"]"));
     assert!(again.contains("[[rule.example]]") && again.contains("Puzzles"));
     let model_part = |t: &str| t[t.find("[rule.model]").unwrap()..].to_string();
     assert_eq!(model_part(&again), model_part(&first), "same data and seed, same model");
