@@ -1,6 +1,7 @@
 //! Which rules apply to a document: site rules to documents from their hosts, language-scoped
-//! rules to documents in their languages. The language is detected once, when the first
-//! language-scoped rule asks, unless the caller gave it.
+//! rules to documents in their languages. Unless the caller gave it, the language is detected
+//! once, on first use: before planning, when the rule set has language-scoped rules (each
+//! language has its own prefilter), and never otherwise.
 
 use std::cell::OnceCell;
 
