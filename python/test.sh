@@ -23,11 +23,11 @@ if [ ! -x "$venv/bin/python" ]; then
     fi
 fi
 vpy="$venv/bin/python"
-# datatrove (with orjson, for its JSONL reader and writer) and datasets: for the tests of
-# deboil.integrations and the examples.
+# datatrove (with orjson, for its JSONL reader and writer), datasets and pyspark (which needs a
+# Java runtime, 17 or later: ./test installs one): for the tests of the integrations.
 if ! "$venv/bin/maturin" --version >/dev/null 2>&1 \
-    || ! "$vpy" -c "import pytest, mypy, datatrove, datasets, orjson" 2>/dev/null; then
-    "$vpy" -m pip install -q --disable-pip-version-check "maturin>=1.5,<2" pytest mypy datatrove datasets orjson
+    || ! "$vpy" -c "import pytest, mypy, datatrove, datasets, orjson, pyspark" 2>/dev/null; then
+    "$vpy" -m pip install -q --disable-pip-version-check "maturin>=1.5,<2" pytest mypy datatrove datasets orjson pyspark
 fi
 
 # Rebuild when anything the extension is built from is newer than the last build.
