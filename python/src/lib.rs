@@ -497,6 +497,37 @@ impl Cleaner {
         to_python(py, &obj, outs.pop().expect("one document in, one out"))
     }
 
+    /// What cleaning `text` deletes, as dolma attributes (as `deboil clean --dolma-attributes`
+    /// writes them): `{"deboil__deboil__<category>": [(start, end, score), ...]}` in character
+    /// offsets; deleting every span gives `clean(text).text`. Empty when nothing is removed or
+    /// `max_removed` flags the text.
+    #[pyo3(signature = (text, url=None, lang=None))]
+    fn dolma_attributes(
+        &self,
+        py: Python<'_>,
+        text: &Bound<'_, PyAny>,
+        url: Option<&Bound<'_, PyAny>>,
+        lang: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<std::collections::BTreeMap<String, Vec<(usize, usize, f64)>>> {
+        let (_, text) = string_of(text, &|| "text".into())?;
+        let url = opt_string_of(url, &|| "url".into())?;
+        let lang = lang_of(lang, &|| "lang".into())?;
+        let (rules, max_removed) = (&self.rules, self.max_removed);
+        Ok(py.detach(|| {
+            let cleaned = deboil::clean_document(rules, Document { text: &text, url: url.as_deref(), lang });
+            if max_removed.is_some_and(|m| cleaned.removed_share(&text) > m) {
+                return Default::default();
+            }
+            deboil::runner::dolma::spans(&text, &cleaned)
+                .into_iter()
+                .map(|(category, spans)| {
+                    let spans = spans.iter().map(|s| (s.start, s.end, widen(s.score))).collect();
+                    (deboil::runner::dolma::attribute_name(category), spans)
+                })
+                .collect()
+        }))
+    }
+
     /// Cleans many texts in parallel, the GIL released; results in input order, the same as
     /// `clean` on each.
     #[pyo3(signature = (texts, urls=None, langs=None, jobs=None))]

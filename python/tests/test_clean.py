@@ -156,3 +156,18 @@ def test_model_threshold():
     assert deboil.Cleaner(model_threshold=0.99).clean(CREDIT_DOC).text == deboil.Cleaner().clean(CREDIT_DOC).text
     with pytest.raises(ValueError, match="model_threshold"):
         deboil.Cleaner(model_threshold=1.5)
+
+
+def test_dolma_attributes_delete_to_the_cleaned_text(cleaner):
+    doc = "Über die Brücke — 🎉, sagte die Stadt.\n\nAdvertisement\n\nThe council voted on Tuesday to rebuild the old bridge, which storms damaged twice last winter.\nREUTERS/Jane Doe\n\nSign up for our daily newsletter\n"
+    attrs = cleaner.dolma_attributes(doc, lang="en")
+    assert attrs and all(name.startswith("deboil__deboil__") for name in attrs)
+    spans = sorted(span for spans in attrs.values() for span in spans)
+    kept, pos = [], 0
+    for start, end, score in spans:
+        assert pos <= start < end <= len(doc) and score == 1.0
+        kept.append(doc[pos:start])
+        pos = end
+    kept.append(doc[pos:])
+    assert "".join(kept) == cleaner.clean(doc, lang="en").text
+    assert cleaner.dolma_attributes("Nothing to remove here.\n") == {}

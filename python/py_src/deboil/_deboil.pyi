@@ -138,6 +138,14 @@ class Cleaner:
         :raises TypeError: ``text`` is not a str, ``url`` or ``lang`` not a str or None.
         :raises ValueError: ``text`` holds lone surrogates, or ``lang`` is not a language code.
         """
+    def dolma_attributes(self, text: str, url: Optional[str] = None, lang: Optional[str] = None) -> dict[str, list[tuple[int, int, float]]]:
+        """What cleaning ``text`` deletes, as dolma attributes, as ``deboil clean
+        --dolma-attributes`` writes them: ``{"deboil__deboil__<category>": [(start, end,
+        score), ...]}`` in character offsets, the blank lines tidying drops included, so that
+        deleting every span gives ``clean(text).text``. Empty when nothing is removed or
+        ``max_removed`` flags the text."""
+        ...
+
     def clean_batch(
         self,
         texts: Sequence[str],
