@@ -15,6 +15,8 @@
 //! The `io` and `runner` modules stream whole corpora (text files, JSONL) through it in
 //! parallel, in input order.
 
+#[doc(hidden)]
+pub mod cli;
 pub mod engine;
 pub mod io;
 pub mod lang;

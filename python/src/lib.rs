@@ -613,8 +613,16 @@ impl Cleaner {
     }
 }
 
+/// Runs the `deboil` command line with `argv` (the program's name first) and returns its exit
+/// code: the package's `deboil` command (`deboil.__main__`).
+#[pyfunction]
+fn cli_main(py: Python<'_>, argv: Vec<String>) -> i32 {
+    py.detach(|| deboil::cli::main_from(argv))
+}
+
 #[pymodule]
 fn _deboil(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(cli_main, m)?)?;
     m.add_class::<Cleaner>()?;
     m.add_class::<Cleaned>()?;
     m.add_class::<Removal>()?;

@@ -84,3 +84,22 @@ def test_same_as_cli_defaults(cli, tmp_path):
     assert unguarded[-1] != recs[-1]["text"]
     want_unguarded = run_cli(cli, tmp_path, recs, "--max-removed", "1")
     assert unguarded == want_unguarded
+
+
+def test_the_package_installs_the_deboil_command(cli, tmp_path):
+    """The wheel's `deboil` command (console script) is the command line itself: the same output
+    as the binary, the same exit codes."""
+    import sys
+
+    command = Path(sys.executable).parent / "deboil"
+    assert command.exists(), "pip install puts `deboil` on the PATH"
+    doc = tmp_path / "doc.txt"
+    doc.write_text("Troops crossed the river at dawn, officials said.\n\nAdvertisement\n\nMore text.\n", encoding="utf-8")
+    want = subprocess.run([str(cli), "clean", str(doc)], capture_output=True, check=True).stdout
+    for argv in ([str(command)], [sys.executable, "-m", "deboil"]):
+        got = subprocess.run([*argv, "clean", str(doc)], capture_output=True, check=True)
+        assert got.stdout == want
+        bad = subprocess.run([*argv, "clean", str(tmp_path / "missing.txt")], capture_output=True)
+        assert bad.returncode != 0 and b"missing.txt" in bad.stderr
+    version = subprocess.run([str(command), "--version"], capture_output=True, check=True).stdout
+    assert version.startswith(b"deboil ")

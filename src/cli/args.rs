@@ -2,9 +2,9 @@
 
 use std::path::PathBuf;
 
+use crate::io::Format;
+use crate::runner::OnError;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use deboil::io::Format;
-use deboil::runner::OnError;
 
 /// Strip boilerplate (captions, credits, "More from" teasers, promos, prompts) from scraped news.
 #[derive(Debug, Parser)]
@@ -260,18 +260,18 @@ pub struct InputArgs {
     /// The language of every document that does not name its own (an ISO 639 code such as
     /// `de`); by default each document's language is detected from its text.
     #[arg(long, value_name = "CODE", value_parser = parse_lang)]
-    pub lang: Option<deboil::lang::Lang>,
+    pub lang: Option<crate::lang::Lang>,
 }
 
 /// A `--lang` value.
-fn parse_lang(code: &str) -> Result<deboil::lang::Lang, String> {
-    deboil::lang::Lang::parse(code).ok_or_else(|| format!("{code:?} is not a language code such as \"de\""))
+fn parse_lang(code: &str) -> Result<crate::lang::Lang, String> {
+    crate::lang::Lang::parse(code).ok_or_else(|| format!("{code:?} is not a language code such as \"de\""))
 }
 
 impl InputArgs {
     /// The JSONL field names.
-    pub fn fields(&self) -> deboil::io::jsonl::Fields {
-        deboil::io::jsonl::Fields {
+    pub fn fields(&self) -> crate::io::jsonl::Fields {
+        crate::io::jsonl::Fields {
             text: self.text_field.clone(),
             id: self.id_field.clone(),
             url: self.url_field.clone(),
@@ -318,11 +318,11 @@ pub struct CleanArgs {
     pub rejects: Option<PathBuf>,
     /// Leave a document unchanged, and flag it, when the rules would remove more than this
     /// share of its characters (0-1; 1 disables the guard).
-    #[arg(long, value_name = "FRACTION", default_value_t = deboil::runner::DEFAULT_MAX_REMOVED)]
+    #[arg(long, value_name = "FRACTION", default_value_t = crate::runner::DEFAULT_MAX_REMOVED)]
     pub max_removed: f64,
     /// Write dolma attributes for JSONL inputs into DIR, one file per input under the name the
-    /// output would have: one line per record, {"id", "attributes": {"deboil__deboil__<category>":
-    /// [[start, end, score], ...]}}, character offsets of what cleaning deleted.
+    /// output would have: one line per record, `{"id", "attributes": {"deboil__deboil__CATEGORY":
+    /// [[start, end, score], ...]}}`, character offsets of what cleaning deleted.
     #[arg(long, value_name = "DIR")]
     pub dolma_attributes: Option<PathBuf>,
     /// Print no summary.

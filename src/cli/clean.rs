@@ -6,9 +6,9 @@ use std::io::{BufRead, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::SyncSender;
 
+use crate::io::{AtomicFile, Format, InputFile, discover, open_reader};
+use crate::runner::{Options, Outcome, Runner, SideOutputs, Stats, in_stages};
 use anyhow::{Context, Result, bail};
-use deboil::io::{AtomicFile, Format, InputFile, discover, open_reader};
-use deboil::runner::{Options, Outcome, Runner, SideOutputs, Stats, in_stages};
 use indicatif::ProgressBar;
 use serde::Serialize;
 

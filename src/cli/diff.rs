@@ -3,10 +3,10 @@
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 
+use crate::engine::{Document, clean_document, explain as explain_doc};
+use crate::io::{OwnedDoc, discover, read_docs};
+use crate::report::{BottomK, Filter, RemovalRecord, Style, Summary, render_diff, render_explain};
 use anyhow::{Context, Result, bail};
-use deboil::engine::{Document, clean_document, explain as explain_doc};
-use deboil::io::{OwnedDoc, discover, read_docs};
-use deboil::report::{BottomK, Filter, RemovalRecord, Style, Summary, render_diff, render_explain};
 use rayon::prelude::*;
 
 use super::ExitCode;

@@ -3,11 +3,11 @@
 use std::io::Write;
 use std::time::Instant;
 
+use crate::io::{AtomicFile, OwnedDoc, discover, read_docs};
+use crate::lang::{Lang, detect};
+use crate::mine::{MineOptions, Miner, NO_SITE, draft};
+use crate::rules::host_of;
 use anyhow::{Context, Result};
-use deboil::io::{AtomicFile, OwnedDoc, discover, read_docs};
-use deboil::lang::{Lang, detect};
-use deboil::mine::{MineOptions, Miner, NO_SITE, draft};
-use deboil::rules::host_of;
 use rayon::prelude::*;
 
 use super::ExitCode;

@@ -1,4 +1,5 @@
-//! clap wiring, exit codes and error context for the `deboil` binary.
+//! clap wiring, exit codes and error context for the `deboil` command line: the binary's, and
+//! the Python package's `deboil` command. Not a library API.
 
 mod args;
 mod clean;
@@ -15,9 +16,19 @@ use clap::Parser;
 
 pub use exit::ExitCode;
 
-/// Parses arguments, runs the command, prints any error, and returns the exit code.
+/// Parses the process's arguments, runs the command, prints any error, and returns the exit
+/// code.
 pub fn main() -> i32 {
-    let cli = args::Cli::parse();
+    main_from(std::env::args_os())
+}
+
+/// The same with the arguments given (the first is the program's name).
+pub fn main_from<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = args::Cli::parse_from(args);
     let result = match cli.command {
         args::Command::Clean(a) => clean::run(*a),
         args::Command::Diff(a) => diff::run(*a),

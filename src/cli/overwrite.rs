@@ -2,8 +2,8 @@
 
 use std::path::Path;
 
+use crate::io::InputFile;
 use anyhow::{Result, bail};
-use deboil::io::InputFile;
 
 /// Refuses `target`, the `what` of a command (its report, its draft), when it is one of the
 /// inputs: the command reads them all before it writes, and would replace one with its output.

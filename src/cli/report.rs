@@ -2,10 +2,10 @@
 
 use std::io::Write;
 
+use crate::engine::{Document, clean_document};
+use crate::io::{AtomicFile, OwnedDoc, discover, read_docs};
+use crate::report::{BottomK, HtmlDoc, HtmlReport};
 use anyhow::{Context, Result};
-use deboil::engine::{Document, clean_document};
-use deboil::io::{AtomicFile, OwnedDoc, discover, read_docs};
-use deboil::report::{BottomK, HtmlDoc, HtmlReport};
 use rayon::prelude::*;
 
 use super::ExitCode;

@@ -2,8 +2,8 @@
 
 use std::io::Write;
 
+use crate::rules::{Rule, RuleSet, RuleSetBuilder, examples};
 use anyhow::{Result, anyhow};
-use deboil::rules::{Rule, RuleSet, RuleSetBuilder, examples};
 use serde::Serialize;
 
 use super::ExitCode;
@@ -70,7 +70,7 @@ pub fn run(cmd: RulesCommand) -> Result<ExitCode> {
         }
         RulesCommand::Test { paths, no_default_rules } => {
             let set = load(&RuleArgs { rules: paths, no_default_rules, ..RuleArgs::default() })?;
-            let (failures, count) = deboil::rule_tests::run(&set);
+            let (failures, count) = crate::rule_tests::run(&set);
             for f in &failures {
                 writeln!(out, "FAIL {f}")?;
             }

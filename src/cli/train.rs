@@ -4,11 +4,11 @@ use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
 
+use crate::io::AtomicFile;
+use crate::model::StopWords;
+use crate::model::fit::Params;
+use crate::training::{self, Counts, DEFAULT_STOPWORDS, HeldOut, LabelledPage, Rows};
 use anyhow::{Context, Result, anyhow};
-use deboil::io::AtomicFile;
-use deboil::model::StopWords;
-use deboil::model::fit::Params;
-use deboil::training::{self, Counts, DEFAULT_STOPWORDS, HeldOut, LabelledPage, Rows};
 use serde::{Deserialize, Serialize};
 
 use super::ExitCode;

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from typing import Optional, Union, final
 
 __version__: str
-__all__ = ["Cleaned", "Cleaner", "DEFAULT_MAX_REMOVED", "Removal", "RuleError", "__version__"]
+__all__ = ["Cleaned", "Cleaner", "DEFAULT_MAX_REMOVED", "Removal", "RuleError", "__version__", "cli_main"]
 
 DEFAULT_MAX_REMOVED: float
 """The ``--max-removed`` default of ``deboil clean`` (0.7); pass it as ``Cleaner(max_removed=...)``
@@ -173,3 +173,9 @@ class Cleaner:
         """The ``max_removed`` guard in force (None: off)."""
     def __len__(self) -> int:
         """The number of loaded rules."""
+
+
+def cli_main(argv: list[str]) -> int:
+    """Runs the ``deboil`` command line with ``argv`` (the program's name first); returns its
+    exit code. ``deboil.__main__.main`` is the installed ``deboil`` command."""
+    ...
