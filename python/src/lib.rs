@@ -8,12 +8,16 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+use arrow_array::cast::AsArray;
+use arrow_array::{ArrayRef, LargeStringArray, StringArray};
+use arrow_schema::DataType;
 use deboil::lang::Lang;
 use deboil::{Document, RuleSet, RuleSetBuilder};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString};
+use pyo3_arrow::{PyArray, PyChunkedArray};
 use rayon::prelude::*;
 
 create_exception!(
@@ -64,7 +68,7 @@ fn pool(jobs: usize) -> Result<Arc<rayon::ThreadPool>, String> {
 ///
 /// `start`/`end` are character offsets into the original Python str (`text[start:end] ==
 /// removal.text`); `byte_start`/`byte_end` the same range in its UTF-8 encoding.
-#[pyclass(module = "deboil", frozen, eq, get_all, skip_from_py_object)]
+#[pyclass(module = "deboil", frozen, eq, get_all)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Removal {
     /// The rule credited with the removal (the first in pack order that matched it).
@@ -406,7 +410,19 @@ impl Cleaner {
                 .map(|(c, t)| to_out(t, c, max_removed))
                 .collect()
         };
-        let n = texts.len();
+        par_chunks(py, texts.len(), jobs, run)
+    }
+}
+
+/// Runs `run` over `0..n` in pieces, in parallel on the pool for `jobs` (on the calling thread
+/// for one job), the GIL released; the pieces' results in order.
+fn par_chunks<T: Send>(
+    py: Python<'_>,
+    n: usize,
+    jobs: usize,
+    run: impl Fn(usize, usize) -> Vec<T> + Sync,
+) -> PyResult<Vec<T>> {
+    {
         if jobs == 1 || n <= 1 {
             return Ok(py.detach(|| run(0, n)));
         }
@@ -424,6 +440,24 @@ impl Cleaner {
                 .collect()
         }))
     }
+}
+
+/// A `jobs` argument: None (every core, 0 here) or at least 1.
+fn jobs_of(jobs: Option<i64>) -> PyResult<usize> {
+    match jobs {
+        None => Ok(0),
+        Some(j) if j >= 1 => Ok(j as usize),
+        Some(j) => Err(PyValueError::new_err(format!("jobs must be at least 1 (or None), got {j}"))),
+    }
+}
+
+/// An Arrow array of texts, as `clean_arrow` takes it.
+#[derive(FromPyObject)]
+enum ArrowTexts {
+    /// Has `__arrow_c_array__` (a `pyarrow.Array`).
+    Array(PyArray),
+    /// Has `__arrow_c_stream__` (a `pyarrow.ChunkedArray`, a column of a table).
+    Chunked(PyChunkedArray),
 }
 
 #[pymethods]
@@ -539,13 +573,7 @@ impl Cleaner {
         langs: Option<&Bound<'_, PyAny>>,
         jobs: Option<i64>,
     ) -> PyResult<Vec<Cleaned>> {
-        let jobs = match jobs {
-            None => 0,
-            Some(j) if j >= 1 => j as usize,
-            Some(j) => {
-                return Err(PyValueError::new_err(format!("jobs must be at least 1 (or None), got {j}")));
-            }
-        };
+        let jobs = jobs_of(jobs)?;
         let items = items_of(texts, "texts")?;
         let n = items.len();
         let mut objs = Vec::with_capacity(n);
@@ -590,6 +618,55 @@ impl Cleaner {
         };
         let outs = self.outs(py, &strings, &urls, &langs, jobs)?;
         objs.iter().zip(outs).map(|(o, out)| to_python(py, o, out)).collect()
+    }
+
+    /// Cleans an Arrow array of strings (a `pyarrow.Array` or `ChunkedArray`, or anything with
+    /// `__arrow_c_array__`/`__arrow_c_stream__`) read through the Arrow C data interface, with
+    /// no Python object per document; returns a `pyarrow.Array` of the cleaned texts, in order,
+    /// nulls kept null. A text `max_removed` flags comes back unchanged.
+    #[pyo3(signature = (texts, jobs=None))]
+    fn clean_arrow(&self, py: Python<'_>, texts: ArrowTexts, jobs: Option<i64>) -> PyResult<Py<PyAny>> {
+        let jobs = jobs_of(jobs)?;
+        let chunks: Vec<ArrayRef> = match texts {
+            ArrowTexts::Array(a) => vec![a.array().clone()],
+            ArrowTexts::Chunked(c) => c.chunks().to_vec(),
+        };
+        let mut views: Vec<Option<&str>> = Vec::new();
+        let mut large = false;
+        for chunk in &chunks {
+            match chunk.data_type() {
+                DataType::Utf8 => views.extend(chunk.as_string::<i32>().iter()),
+                DataType::LargeUtf8 => {
+                    large = true;
+                    views.extend(chunk.as_string::<i64>().iter());
+                }
+                DataType::Utf8View => views.extend(chunk.as_string_view().iter()),
+                other => {
+                    return Err(PyTypeError::new_err(format!(
+                        "texts: expected an Arrow array of strings, got one of {other}"
+                    )));
+                }
+            }
+        }
+        let (rules, max_removed) = (&*self.rules, self.max_removed);
+        let cleaned: Vec<Option<String>> = par_chunks(py, views.len(), jobs, |lo, hi| {
+            let present: Vec<(usize, &str)> = (lo..hi).filter_map(|i| views[i].map(|t| (i, t))).collect();
+            let docs: Vec<Document<'_, '_>> = present.iter().map(|&(_, t)| Document::new(t)).collect();
+            let mut out: Vec<Option<String>> = vec![None; hi - lo];
+            for ((i, t), c) in present.iter().zip(deboil::clean_documents(rules, &docs)) {
+                let flagged = max_removed.is_some_and(|m| c.removed_share(t) > m);
+                out[i - lo] = Some(if flagged { (*t).to_string() } else { c.text.into_owned() });
+            }
+            out
+        })?;
+        let total: usize = cleaned.iter().flatten().map(String::len).sum();
+        let array: ArrayRef = if large || total > i32::MAX as usize {
+            Arc::new(cleaned.into_iter().collect::<LargeStringArray>())
+        } else {
+            Arc::new(cleaned.into_iter().collect::<StringArray>())
+        };
+        let out = PyArray::from_array_ref(array);
+        Ok(out.to_pyarrow(py)?.unbind())
     }
 
     /// The ids of the loaded rules, in pack order.

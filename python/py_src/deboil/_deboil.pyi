@@ -2,7 +2,7 @@
 
 import os
 from collections.abc import Sequence
-from typing import Optional, Union, final
+from typing import Any, Optional, Union, final
 
 __version__: str
 __all__ = ["Cleaned", "Cleaner", "DEFAULT_MAX_REMOVED", "Removal", "RuleError", "__version__", "cli_main"]
@@ -138,6 +138,18 @@ class Cleaner:
         :raises TypeError: ``text`` is not a str, ``url`` or ``lang`` not a str or None.
         :raises ValueError: ``text`` holds lone surrogates, or ``lang`` is not a language code.
         """
+    def clean_arrow(self, texts: Any, jobs: Optional[int] = None) -> Any:
+        """Cleans an Arrow array of strings (a ``pyarrow.Array`` or ``ChunkedArray`` of
+        ``string``, ``large_string`` or ``string_view``, or anything with
+        ``__arrow_c_array__``/``__arrow_c_stream__``), read through the Arrow C data interface
+        with no Python object per document; returns a ``pyarrow.Array`` of the cleaned texts, in
+        order, nulls kept null (``large_string`` when the input was). The same texts as
+        ``clean_batch``; a text ``max_removed`` flags comes back unchanged.
+
+        :raises TypeError: not an Arrow array, or not of strings.
+        :raises ValueError: ``jobs`` under 1."""
+        ...
+
     def dolma_attributes(self, text: str, url: Optional[str] = None, lang: Optional[str] = None) -> dict[str, list[tuple[int, int, float]]]:
         """What cleaning ``text`` deletes, as dolma attributes, as ``deboil clean
         --dolma-attributes`` writes them: ``{"deboil__deboil__<category>": [(start, end,
