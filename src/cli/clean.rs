@@ -149,15 +149,7 @@ fn destination(args: &CleanArgs, inputs: &[InputFile]) -> Result<Dest> {
             target.display()
         );
     }
-    for path in &args.input.paths {
-        if path.is_dir() && is_within(target, path) {
-            bail!(
-                "output directory {} is inside input directory {}: choose another",
-                target.display(),
-                path.display()
-            );
-        }
-    }
+    refuse_inside_inputs("output directory", target, args)?;
     // Nothing under an output directory that does not exist yet can be an input.
     if target.exists() {
         for input in inputs {
@@ -185,7 +177,7 @@ fn refuse_side_file_clashes(args: &CleanArgs, inputs: &[InputFile]) -> Result<()
             continue;
         }
         refuse_any_input(flag, side, inputs)?;
-        let same = |other: &Path| canonical_target(side).is_some_and(|s| canonical_target(other) == Some(s));
+        let same = |other: &Path| same_file(side, other);
         if output.is_some_and(same) {
             bail!("{flag} {} is also the output (-o): give it a file of its own", side.display());
         }
@@ -213,17 +205,9 @@ fn check_attributes_dir(dir: &Path, args: &CleanArgs, inputs: &[InputFile], dest
     if std::fs::metadata(dir).is_ok_and(|m| !m.is_dir()) {
         bail!("--dolma-attributes {} is not a directory: give a directory", dir.display());
     }
-    for path in &args.input.paths {
-        if path.is_dir() && is_within(dir, path) {
-            bail!(
-                "--dolma-attributes directory {} is inside input directory {}: choose another",
-                dir.display(),
-                path.display()
-            );
-        }
-    }
+    refuse_inside_inputs("--dolma-attributes directory", dir, args)?;
     if let Dest::Dir(out) = dest
-        && canonical_target(out).is_some_and(|o| canonical_target(dir) == Some(o))
+        && same_file(out, dir)
     {
         bail!(
             "--dolma-attributes {} is also the output directory (-o): give it a directory of its own",
@@ -233,8 +217,7 @@ fn check_attributes_dir(dir: &Path, args: &CleanArgs, inputs: &[InputFile], dest
     for input in inputs {
         let target = dir.join(&input.relative);
         refuse_any_input("--dolma-attributes file", &target, inputs)?;
-        let same =
-            |other: &Path| canonical_target(&target).is_some_and(|t| canonical_target(other) == Some(t));
+        let same = |other: &Path| same_file(&target, other);
         let output = match dest {
             Dest::File(p) => Some(p.clone()),
             Dest::InPlace => Some(input.path.clone()),
@@ -442,6 +425,21 @@ fn canonical_target(target: &Path) -> Option<PathBuf> {
     }
     let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     Some(parent.canonicalize().ok()?.join(target.file_name()?))
+}
+
+/// Whether two paths (existing or not) name the same file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    canonical_target(a).is_some_and(|a| canonical_target(b) == Some(a))
+}
+
+/// Refuses an output directory (`what`) inside one of the input directories.
+fn refuse_inside_inputs(what: &str, dir: &Path, args: &CleanArgs) -> Result<()> {
+    for path in &args.input.paths {
+        if path.is_dir() && is_within(dir, path) {
+            bail!("{what} {} is inside input directory {}: choose another", dir.display(), path.display());
+        }
+    }
+    Ok(())
 }
 
 fn is_within(inner: &Path, outer: &Path) -> bool {

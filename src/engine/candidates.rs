@@ -32,7 +32,8 @@ pub(crate) fn plan(rules: &RuleSet, lines: &Lines<'_>, scope: &Scope<'_>, doc: u
         }
         let pre = |ri: usize| {
             let rule = &rules.rules()[ri];
-            lines.meets_here(i, &rule.conditions) && scope.admits(rule)
+            // The prefilter holds only the rules of the document's language: sites are left.
+            lines.meets_here(i, &rule.conditions) && scope.admits_site(rule)
         };
         let long = lines.words_up_to(i, LONG_LINE_WORDS + 1) > LONG_LINE_WORDS;
         matcher.plan(line.text, long, pre, |t| {
