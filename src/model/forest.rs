@@ -71,32 +71,65 @@ impl Tree {
 
 /// The ensemble laid out for scoring: every tree padded to a complete tree of the same depth,
 /// so that a walk is a fixed number of steps with no branch on the path (a leaf above the
-/// full depth becomes splits that always go left, down to its value).
-#[derive(Debug, Clone, Default)]
-struct Complete {
+/// full depth becomes splits that always go left, down to its value). Each tree is a block of
+/// fixed-size arrays, indexed through a mask, so a step has no bounds check.
+#[derive(Debug, Clone)]
+enum Complete {
+    /// Trees of depth at most 4 (the usual case), in blocks of 16.
+    Small(Blocks<16>),
+    /// Trees of depth 5 to [`MAX_COMPLETE_DEPTH`], in blocks of 256.
+    Large(Blocks<256>),
+}
+
+/// Trees of depth at most log2(`L`), each a block: splits `0..L-1` in heap order (children
+/// of `i` at `2i+1`, `2i+2`) and `L` leaf slots, of which the first `2^depth` are used.
+#[derive(Debug, Clone)]
+struct Blocks<const L: usize> {
     depth: u32,
-    /// Per tree, `2^depth - 1` splits in heap order (children of `i` at `2i+1`, `2i+2`).
-    feature: Vec<u16>,
-    threshold: Vec<f32>,
-    /// Per tree, `2^depth` leaf values.
-    leaf: Vec<f32>,
+    feature: Vec<[u8; L]>,
+    threshold: Vec<[f32; L]>,
+    leaf: Vec<[f32; L]>,
 }
 
 /// Trees deeper than this are scored by walking them node by node.
 const MAX_COMPLETE_DEPTH: u32 = 8;
 
+/// A row padded to this many features, so a feature index masked to it needs no bounds check.
+const ROW_SLOTS: usize = 64;
+
 impl Complete {
     fn new(trees: &[Tree]) -> Option<Complete> {
         let depth = trees.iter().map(|t| t.depth()).max()?;
-        if depth > MAX_COMPLETE_DEPTH {
-            return None;
+        let features_fit = trees.iter().flat_map(|t| &t.feature).flatten().all(|&f| (f as usize) < ROW_SLOTS);
+        match depth {
+            _ if !features_fit => None,
+            0..=4 => Some(Complete::Small(Blocks::new(trees, depth))),
+            5..=MAX_COMPLETE_DEPTH => Some(Complete::Large(Blocks::new(trees, depth))),
+            _ => None,
         }
-        let (inner, leaves) = ((1usize << depth) - 1, 1usize << depth);
-        let mut c = Complete {
+    }
+
+    fn logit(&self, base: f32, row: &[f32]) -> f32 {
+        let mut padded = [0f32; ROW_SLOTS];
+        padded[..row.len()].copy_from_slice(row);
+        match self {
+            Complete::Small(b) => b.logit(base, &padded),
+            Complete::Large(b) => b.logit(base, &padded),
+        }
+    }
+}
+
+impl<const L: usize> Blocks<L> {
+    /// Lays out trees no deeper than `depth` (at most log2(`L`)).
+    fn new(trees: &[Tree], depth: u32) -> Blocks<L> {
+        let inner = (1usize << depth) - 1;
+        debug_assert!(inner < L);
+        let n = trees.len();
+        let mut b = Blocks {
             depth,
-            feature: vec![0; trees.len() * inner],
-            threshold: vec![f32::INFINITY; trees.len() * inner],
-            leaf: vec![0.0; trees.len() * leaves],
+            feature: vec![[0; L]; n],
+            threshold: vec![[f32::INFINITY; L]; n],
+            leaf: vec![[0.0; L]; n],
         };
         for (k, t) in trees.iter().enumerate() {
             // (node in the tree, slot in the heap) pairs still to place.
@@ -104,8 +137,8 @@ impl Complete {
             while let Some((node, slot)) = stack.pop() {
                 match t.feature[node] {
                     Some(f) if slot < inner => {
-                        c.feature[k * inner + slot] = f;
-                        c.threshold[k * inner + slot] = t.threshold[node];
+                        b.feature[k][slot] = f as u8;
+                        b.threshold[k][slot] = t.threshold[node];
                         let l = t.left[node] as usize;
                         stack.push((l, 2 * slot + 1));
                         stack.push((l + 1, 2 * slot + 2));
@@ -117,25 +150,24 @@ impl Complete {
                         while s < inner {
                             s = 2 * s + 1;
                         }
-                        c.leaf[k * leaves + s - inner] = t.value[node];
+                        b.leaf[k][s - inner] = t.value[node];
                     }
                 }
             }
         }
-        Some(c)
+        b
     }
 
-    fn logit(&self, base: f32, row: &[f32]) -> f32 {
+    fn logit(&self, base: f32, row: &[f32; ROW_SLOTS]) -> f32 {
         let inner = (1usize << self.depth) - 1;
-        let leaves = inner + 1;
         let mut sum = base;
-        for (k, leaf) in self.leaf.chunks_exact(leaves).enumerate() {
-            let (feature, threshold) = (&self.feature[k * inner..], &self.threshold[k * inner..]);
+        for ((feature, threshold), leaf) in self.feature.iter().zip(&self.threshold).zip(&self.leaf) {
             let mut i = 0;
             for _ in 0..self.depth {
-                i = 2 * i + 1 + usize::from(row[feature[i] as usize] > threshold[i]);
+                let (f, t) = (feature[i & (L - 1)] as usize, threshold[i & (L - 1)]);
+                i = 2 * i + 1 + usize::from(row[f & (ROW_SLOTS - 1)] > t);
             }
-            sum += leaf[i - inner];
+            sum += leaf[(i - inner) & (L - 1)];
         }
         sum
     }
@@ -236,6 +268,34 @@ mod tests {
         for row in [[1.0, 0.0], [1.0, 1.0], [7.0, 0.0], [7.0, 1.0], [5.0, 0.5], [f32::NAN, f32::NAN]] {
             let walked = 0.25 + t.value[t.leaf(&row)] + if row[1] > 0.5 { -0.1 } else { 0.1 };
             assert_eq!(f.logit(&row), walked, "{row:?}");
+        }
+    }
+
+    #[test]
+    fn deep_trees_score_the_same_in_large_blocks() {
+        // A chain of six splits down the right side: depth 6, laid out in blocks of 256.
+        let mut t = Tree { feature: vec![], threshold: vec![], left: vec![], value: vec![] };
+        for d in 0..6u16 {
+            let node = t.feature.len() as u32;
+            t.feature.extend([Some(d % 2), None]);
+            t.threshold.extend([d as f32, 0.0]);
+            t.left.extend([node + 1, 0]);
+            t.value.extend([0.0, -(d as f32)]);
+        }
+        // The last split's right child.
+        t.feature.push(None);
+        t.threshold.push(0.0);
+        t.left.push(0);
+        t.value.push(9.0);
+        // Each split's children are (leaf, next split): left = leaf, right = the next node pair.
+        for i in 0..6 {
+            t.left[2 * i] = 2 * i as u32 + 1;
+        }
+        assert!(t.validate(2).is_ok());
+        let f = Forest::new(0.0, vec![t.clone()]);
+        assert!(matches!(f.complete, Some(Complete::Large(_))));
+        for row in [[0.0, 0.0], [9.0, 9.0], [3.0, 1.5], [2.5, 4.5], [f32::NAN, 1.0]] {
+            assert_eq!(f.logit(&row), t.value[t.leaf(&row)], "{row:?}");
         }
     }
 
