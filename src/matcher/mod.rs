@@ -26,16 +26,21 @@
 //! on lines without non-ASCII word characters (the same matches there), and elsewhere first
 //! with the assertion dropped (a wider pattern), then confirmed with its own regex.
 
+mod lazy;
+mod needs;
+
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::{Anchored, MatchKind as AcMatchKind, StartKind};
 use rayon::prelude::*;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
-use regex_automata::meta;
 use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
 use regex_syntax::hir::{Capture, Class, Hir, HirKind, Look, Repetition};
 
-use super::needs::{ByteBits, ByteSet, Needs, meets};
+pub use lazy::{LazyRegex, REGEX_SIZE_LIMIT, compile_regex, joined};
+
+use lazy::Derived;
+use needs::{ByteBits, ByteSet, Needs, meets};
 
 /// Lines with more words than this skip the rules limited to fewer words.
 pub const LONG_LINE_WORDS: usize = 30;
@@ -81,9 +86,9 @@ struct Check {
     ascii_words: Option<Arc<Derived>>,
 }
 
-/// Prefilter over every rule that has a pattern.
+/// The prefilter over a set of rules' patterns: which of them match a line.
 #[derive(Debug, Clone)]
-pub(crate) struct LineMatcher {
+pub struct LineMatcher {
     checks: Vec<Check>,
     /// Anchored checks whose matches start with a literal, grouped by the slot of the
     /// literal's first [`MIN_LITERAL`] bytes (see [`start_slot`]).
@@ -109,6 +114,8 @@ pub(crate) struct LineMatcher {
     bits: ByteBits,
     /// One more than the highest rule index.
     rule_count: usize,
+    /// Per rule index: the rule's regex, run by the checks that have none of their own.
+    regexes: Vec<Option<LazyRegex>>,
 }
 
 /// Literals and the checks each one gates, found in one Aho-Corasick pass over a line.
@@ -248,7 +255,8 @@ fn second_sets_at(checks: usize) -> usize {
 }
 
 /// What the prefilter needs to know of one rule.
-pub(crate) struct PatternSource<'a> {
+#[derive(Debug, Clone)]
+pub struct PatternSource<'a> {
     /// The rule's index in its set.
     pub rule: usize,
     /// The rule's patterns as written.
@@ -257,9 +265,32 @@ pub(crate) struct PatternSource<'a> {
     pub case_insensitive: bool,
     /// The rule's word limit.
     pub max_words: Option<usize>,
+    /// The rule's regex (its patterns [`joined`]), which a match must satisfy.
+    pub regex: LazyRegex,
+}
+
+impl<'a> PatternSource<'a> {
+    /// A rule's source with its regex compiled on first use from `patterns`, which must
+    /// compile (see [`LazyRegex::deferred`]).
+    pub fn new(
+        rule: usize,
+        patterns: &'a [String],
+        case_insensitive: bool,
+        max_words: Option<usize>,
+    ) -> PatternSource<'a> {
+        let regex = LazyRegex::deferred(&joined(patterns), case_insensitive);
+        PatternSource { rule, patterns, case_insensitive, max_words, regex }
+    }
 }
 
 impl LineMatcher {
+    /// Builds the prefilter over these rules' patterns: [`analyse_all`], then
+    /// [`LineMatcher::from_analysed`] for rule indexes below the highest source's.
+    pub fn new(sources: &[PatternSource<'_>]) -> Result<LineMatcher, String> {
+        let rule_count = sources.iter().map(|s| s.rule + 1).max().unwrap_or(0);
+        LineMatcher::from_analysed(analyse_all(sources)?, rule_count)
+    }
+
     /// Builds the prefilter over analysed rules (of a set of `rule_count` rules), numbering
     /// and indexing their checks in order.
     pub fn from_analysed(analysed: Vec<Analysed>, rule_count: usize) -> Result<LineMatcher, String> {
@@ -275,13 +306,15 @@ impl LineMatcher {
             always: Vec::new(),
             bits: ByteBits::new([]),
             rule_count,
+            regexes: vec![None; rule_count],
         };
         let mut needs: Vec<Needs> = Vec::new();
         // Each literal marks a bit: check `ci`'s first set bit `ci`, its second `half + ci`.
         let half = second_sets_at(analysed.iter().map(|a| a.branches.len()).sum()) as u32;
         let mut literals: Vec<(Vec<u8>, u32)> = Vec::new();
         let mut long_literals: Vec<(Vec<u8>, u32)> = Vec::new();
-        for Analysed { rule, branches } in analysed {
+        for Analysed { rule, regex, branches } in analysed {
+            m.regexes[rule] = Some(regex);
             for branch in branches {
                 let ci = m.checks.len() as u32;
                 let (lits, second, byte_gated) = match branch.gate {
@@ -358,7 +391,6 @@ impl LineMatcher {
         &self,
         line: &str,
         long: bool,
-        rules: &[crate::rules::Rule],
         pre: impl FnMut(usize) -> bool,
         mut f: impl FnMut(usize),
     ) {
@@ -367,7 +399,7 @@ impl LineMatcher {
         let mut done: Vec<usize> = Vec::new();
         for t in tries {
             let rule = self.rule_of(t);
-            if !done.contains(&rule) && self.matches(t, line, rules) {
+            if !done.contains(&rule) && self.matches(t, line) {
                 done.push(rule);
                 f(rule);
             }
@@ -495,7 +527,7 @@ impl LineMatcher {
     }
 
     /// Runs a try's regex on the line it was planned for.
-    pub fn matches(&self, t: Try, line: &str, rules: &[crate::rules::Rule]) -> bool {
+    pub fn matches(&self, t: Try, line: &str) -> bool {
         let check = &self.checks[t.check()];
         // A Unicode word boundary makes a regex leave its lazy DFA at the first non-ASCII
         // byte. Where no non-ASCII word character is, ASCII boundaries are the same; elsewhere
@@ -510,7 +542,7 @@ impl LineMatcher {
         }
         match check.own.as_deref().and_then(Derived::get) {
             Some(own) => own.is_match(line),
-            None => rules[check.rule].regex.as_ref().is_some_and(|r| r.is_match(line)),
+            None => self.regexes[check.rule].as_ref().is_some_and(|r| r.is_match(line)),
         }
     }
 }
@@ -518,7 +550,7 @@ impl LineMatcher {
 /// One regex to run on one line, as [`LineMatcher::plan`] gives them: a check, and whether the
 /// line lets it use ASCII word boundaries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Try(u32);
+pub struct Try(u32);
 
 impl Try {
     fn check(self) -> usize {
@@ -533,8 +565,11 @@ impl Try {
 /// What the prefilter makes of one rule, before its checks are numbered: a matcher is built
 /// from the rules' analyses, and a matcher over some of the rules from theirs.
 #[derive(Debug, Clone)]
-pub(crate) struct Analysed {
+pub struct Analysed {
+    /// The rule's index in its set.
     pub rule: usize,
+    /// The rule's regex.
+    regex: LazyRegex,
     /// One per top-level alternative of its patterns: the future checks.
     branches: Vec<Branch>,
 }
@@ -566,7 +601,7 @@ struct Branch {
 }
 
 /// Analyses each rule's patterns, in parallel.
-pub(crate) fn analyse_all(sources: &[PatternSource<'_>]) -> Result<Vec<Analysed>, String> {
+pub fn analyse_all(sources: &[PatternSource<'_>]) -> Result<Vec<Analysed>, String> {
     sources.par_iter().map(analyse).collect()
 }
 
@@ -618,40 +653,7 @@ fn analyse(src: &PatternSource<'_>) -> Result<Analysed, String> {
             })
         })
         .collect::<Result<_, String>>()?;
-    Ok(Analysed { rule: src.rule, branches })
-}
-
-/// A regex the prefilter derives from a rule's (one alternative alone, or its word boundaries
-/// changed), compiled on first use: most checks of a large rule set never run on a given
-/// corpus. One that exceeds the limits is left out (`None`), and the check runs the rule's
-/// own regex instead, which gives the same answer more slowly.
-#[derive(Debug, Clone)]
-struct Derived {
-    hir: Hir,
-    compiled: OnceLock<Option<meta::Regex>>,
-}
-
-impl Derived {
-    fn new(hir: Hir) -> Arc<Derived> {
-        Arc::new(Derived { hir, compiled: OnceLock::new() })
-    }
-
-    fn get(&self) -> Option<&meta::Regex> {
-        self.compiled.get_or_init(|| compile_hir(&self.hir).ok()).as_ref()
-    }
-}
-
-/// Compiles a pattern the prefilter derived from a rule's, within the limits rule patterns
-/// get (they are no larger than the rule's own).
-fn compile_hir(hir: &Hir) -> Result<meta::Regex, String> {
-    meta::Regex::builder()
-        .configure(
-            meta::Config::new()
-                .nfa_size_limit(Some(super::REGEX_SIZE_LIMIT))
-                .hybrid_cache_capacity(2 * super::REGEX_SIZE_LIMIT),
-        )
-        .build_from_hir(hir)
-        .map_err(|e| format!("compiling the rule set: {e}"))
+    Ok(Analysed { rule: src.rule, regex: src.regex.clone(), branches })
 }
 
 /// Per-thread buffers for [`LineMatcher::plan`], so that no line allocates.
@@ -1064,67 +1066,25 @@ mod tests {
         assert!(set.contains(b'(') && set.contains(b' '));
     }
 
-    /// The prefilter must report exactly the rules whose own regex matches, on every line of
-    /// every built-in example and fixture document: all of them when told to try every rule,
-    /// and those whose word limit allows the line when given its word count.
-    #[test]
-    fn prefilter_agrees_with_each_rules_own_regex() {
-        let rules = crate::RuleSet::defaults();
-        let mut texts: Vec<String> =
-            rules.rules().iter().flat_map(|r| r.examples.iter().map(|e| e.input.clone())).collect();
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/docs");
-        for entry in std::fs::read_dir(dir).unwrap() {
-            texts.push(std::fs::read_to_string(entry.unwrap().path()).unwrap());
-        }
-        let (mut lines, mut long) = (0, 0);
-        for line in texts.iter().flat_map(|t| t.lines()).map(str::trim).filter(|l| !l.is_empty()) {
-            let n = line.split_whitespace().count();
-            long += usize::from(n > LONG_LINE_WORDS);
-            let matching: Vec<usize> = (0..rules.len())
-                .filter(|&ri| {
-                    let r = &rules.rules()[ri];
-                    !r.kind.is_structural() && r.regex.as_ref().is_some_and(|re| re.is_match(line))
-                })
-                .collect();
-            let found = |long: bool| {
-                let mut got = Vec::new();
-                rules.matcher.for_each_match(line, long, rules.rules(), |_| true, |ri| got.push(ri));
-                got.sort_unstable();
-                got
-            };
-            assert_eq!(found(false), matching, "{line:?}");
-            let got = found(n > LONG_LINE_WORDS);
-            let allowed = |ri: &usize| rules.rules()[*ri].conditions.max_words.is_none_or(|m| n <= m);
-            assert!(got.iter().all(|ri| matching.contains(ri)), "{line:?}: {got:?}");
-            assert!(matching.iter().filter(|ri| allowed(ri)).all(|ri| got.contains(ri)), "{line:?}: {got:?}");
-            lines += 1;
-        }
-        assert!(lines > 1000 && long > 20, "{lines} lines, {long} long");
-    }
-
     /// A rule is tried on each alternative the line passed, until one matches: one that fails
     /// does not decide the rule, a word boundary in one does not slow or change the others, and
     /// on non-ASCII lines the boundary still holds.
     #[test]
     fn rules_are_tried_alternative_by_alternative() {
-        let toml = r#"
-[[rule]]
-id = "two-ways"
-category = "promo"
-kind = "line"
-description = "Two alternatives sharing a gate literal; one has word boundaries."
-patterns = ['^Sponsored\b.{0,40}$', '^Sponsored content by [^()]{1,80}$']
-remove = ["Sponsored content by Acme Ltd", "Sponsored: the Acme story"]
-keep = ["Sponsoredcontent and more"]
-"#;
-        let mut b = crate::rules::RuleSetBuilder::new();
-        b.add_source("t.toml", toml).unwrap();
-        let rules = b.build().unwrap();
+        // Two alternatives sharing a gate literal; one has word boundaries.
+        let patterns =
+            [r"^Sponsored\b.{0,40}$".to_string(), "^Sponsored content by [^()]{1,80}$".to_string()];
+        let source = PatternSource::new(0, &patterns, false, None);
+        let regex = source.regex.clone();
+        let matcher = LineMatcher::new(&[source]).unwrap();
         let matches = |line: &str| {
             let mut got = Vec::new();
-            rules.matcher.for_each_match(line, false, rules.rules(), |_| true, |ri| got.push(ri));
+            matcher.for_each_match(line, false, |_| true, |ri| got.push(ri));
             got
         };
+        assert_eq!(matches("Sponsored content by Acme Ltd"), vec![0]);
+        assert_eq!(matches("Sponsored: the Acme story"), vec![0]);
+        assert!(matches("Sponsoredcontent and more").is_empty());
         // The first alternative fails (more than 40 characters follow), the second matches.
         let long_tail = "Sponsored content by Café Ünïcode Holdings and Partners of the Greater Region";
         assert_eq!(matches(long_tail), vec![0]);
@@ -1136,8 +1096,7 @@ keep = ["Sponsoredcontent and more"]
         assert!(matches("Sponsoredé “Café” week").is_empty());
         for line in [long_tail, "Sponsored — “Café” week", "Sponsoredé “Café” week", "Sponsored content"]
         {
-            let own = rules.rules()[0].regex.as_ref().unwrap().is_match(line);
-            assert_eq!(!matches(line).is_empty(), own, "{line:?}");
+            assert_eq!(!matches(line).is_empty(), regex.is_match(line), "{line:?}");
         }
     }
 
