@@ -85,6 +85,148 @@ mod tests {
     use super::analyse::has_non_ascii_word;
     use super::*;
 
+    /// One rule: its index, patterns, whether they ignore case, and its word limit.
+    type Spec = (usize, &'static [&'static str], bool, Option<usize>);
+
+    /// A handful of rules, indexed with a gap (rule 3 has no pattern, as a structural rule).
+    const RULES: &[Spec] = &[
+        (0, &[r"^Read more:"], true, None),
+        (1, &[r" - YouTube$"], false, None),
+        (2, &[r"^(?:Photo|Image):"], false, Some(6)),
+        (4, &[r"^[A-Z]+/[A-Z][a-z]+ [A-Z][a-z]+$"], false, None),
+        (5, &[r"^(?:Advertisement|Anzeige|Publicité)$", r"^Share this (?:article|story)$"], false, None),
+        (6, &[r"\bclick here\b"], true, None),
+    ];
+
+    /// The matcher over `specs`, and each rule's own regex by index.
+    fn build(specs: &[Spec]) -> (LineMatcher, Vec<Option<LazyRegex>>) {
+        let patterns: Vec<Vec<String>> =
+            specs.iter().map(|s| s.1.iter().map(|p| p.to_string()).collect()).collect();
+        let sources: Vec<PatternSource<'_>> = specs
+            .iter()
+            .zip(&patterns)
+            .map(|(&(rule, _, ci, max_words), p)| PatternSource::new(rule, p, ci, max_words))
+            .collect();
+        let mut regexes = vec![None; 7];
+        for s in &sources {
+            regexes[s.rule] = Some(s.regex.clone());
+        }
+        (LineMatcher::new(&sources).unwrap(), regexes)
+    }
+
+    /// The rules that match `line`, sorted.
+    fn matching(m: &LineMatcher, line: &str, long: bool) -> Vec<usize> {
+        let mut got = Vec::new();
+        m.for_each_match(line, long, |_| true, |ri| got.push(ri));
+        got.sort_unstable();
+        got
+    }
+
+    #[test]
+    fn each_line_matches_exactly_its_rules() {
+        let (m, _) = build(RULES);
+        let cases: &[(&str, &[usize])] = &[
+            // Anchored, case-insensitive.
+            ("Read more: the flood maps", &[0]),
+            ("READ MORE: the flood maps", &[0]),
+            ("Please read more: the flood maps", &[]),
+            // Anchored at the end only, case-sensitive.
+            ("Storm chasers film the funnel - YouTube", &[1]),
+            ("Storm chasers film the funnel - youtube", &[]),
+            ("- YouTube channel launched", &[]),
+            // A byte the pattern needs (`/`).
+            ("REUTERS/Jane Doe", &[4]),
+            ("REUTERS Jane Doe", &[]),
+            ("Reuters/Jane Doe", &[]),
+            // Alternatives, across a rule's patterns too.
+            ("Advertisement", &[5]),
+            ("Publicité", &[5]),
+            ("Share this story", &[5]),
+            ("Advertisement feature", &[]),
+            ("Share this", &[]),
+            // Unanchored, case-insensitive, with word boundaries.
+            ("Please CLICK HERE to subscribe", &[6]),
+            ("Please clickhere to subscribe", &[]),
+            // Several rules on one line; prose matches none.
+            ("Read more: click here - YouTube", &[0, 1, 6]),
+            ("Photo: Lena Farrow", &[2]),
+            ("The council met on Tuesday to discuss the harbour lease, officials said.", &[]),
+        ];
+        for (line, want) in cases {
+            assert_eq!(matching(&m, line, false), *want, "{line:?}");
+        }
+    }
+
+    /// A rule whose word limit a long line exceeds is left out for it; the limit itself is the
+    /// caller's to check on other lines (see `pre`).
+    #[test]
+    fn long_lines_skip_rules_with_a_lower_word_limit() {
+        let (m, _) = build(RULES);
+        let words = "the water rose along the quay overnight and crews worked until dawn ".repeat(4);
+        let line = format!("Photo: {words}click here");
+        assert!(line.split_whitespace().count() > LONG_LINE_WORDS);
+        assert_eq!(matching(&m, &line, false), [2, 6]);
+        assert_eq!(matching(&m, &line, true), [6]);
+        // Told that a line is long, the matcher leaves the rule out without counting.
+        assert_eq!(matching(&m, "Photo: Lena Farrow", true), Vec::<usize>::new());
+    }
+
+    /// Planning then running the tries gives the same rules, and a rule `pre` refuses is not
+    /// tried.
+    #[test]
+    fn plans_run_later_agree_and_pre_refuses_rules() {
+        let (m, regexes) = build(RULES);
+        let lines = [
+            "Read more: click here - YouTube",
+            "REUTERS/Jane Doe",
+            "Share this article",
+            "Image: a heron on the quay",
+            "Nothing to see here",
+        ];
+        for line in lines {
+            let mut tries = Vec::new();
+            m.plan(line, false, |_| true, |t| tries.push(t));
+            let mut got: Vec<usize> =
+                tries.iter().filter(|t| m.matches(**t, line)).map(|t| m.rule_of(*t)).collect();
+            got.sort_unstable();
+            got.dedup();
+            assert_eq!(got, matching(&m, line, false), "{line:?}");
+            let own: Vec<usize> = (0..regexes.len())
+                .filter(|&ri| regexes[ri].as_ref().is_some_and(|r| r.is_match(line)))
+                .collect();
+            assert_eq!(got, own, "{line:?}");
+            let mut asked = Vec::new();
+            let mut without_six = Vec::new();
+            m.for_each_match(
+                line,
+                false,
+                |ri| {
+                    asked.push(ri);
+                    ri != 6
+                },
+                |ri| without_six.push(ri),
+            );
+            without_six.sort_unstable();
+            assert_eq!(without_six, own.iter().copied().filter(|&ri| ri != 6).collect::<Vec<_>>());
+            assert!(asked.iter().all(|ri| regexes[*ri].is_some()), "{asked:?}");
+        }
+    }
+
+    /// Matchers over subsets of the rules come from one analysis.
+    #[test]
+    fn a_matcher_over_some_rules_reports_only_those() {
+        let patterns: Vec<Vec<String>> =
+            RULES.iter().map(|s| s.1.iter().map(|p| p.to_string()).collect()).collect();
+        let sources: Vec<PatternSource<'_>> =
+            RULES.iter().zip(&patterns).map(|(s, p)| PatternSource::new(s.0, p, s.2, s.3)).collect();
+        let analysed = analyse_all(&sources).unwrap();
+        let some = analysed.iter().filter(|a| a.rule % 2 == 0).cloned().collect();
+        let m = LineMatcher::from_analysed(some, 7).unwrap();
+        assert_eq!(matching(&m, "Read more: click here - YouTube", false), [0, 6]);
+        assert_eq!(matching(&m, "Share this story", false), Vec::<usize>::new());
+        assert_eq!(matching(&m, "REUTERS/Jane Doe", false), [4]);
+    }
+
     /// A rule is tried on each alternative the line passed, until one matches: one that fails
     /// does not decide the rule, a word boundary in one does not slow or change the others, and
     /// on non-ASCII lines the boundary still holds.
