@@ -20,6 +20,7 @@ pub mod cli;
 pub mod engine;
 pub mod io;
 pub mod lang;
+pub mod matcher;
 pub mod mine;
 pub mod model;
 pub mod report;

@@ -443,6 +443,66 @@ fn output_is_identical_for_one_and_two_jobs_and_keeps_order() {
     assert_eq!(ids, (0..3000).collect::<Vec<_>>());
 }
 
+/// `n` JSONL records made of the fixture documents, round and round, each with its own id and
+/// other fields that pass through (in varying order and kinds, some with a URL for site rules),
+/// some with a junk line added.
+fn fixture_documents_corpus(n: usize) -> String {
+    let mut docs: Vec<(String, String)> = fs::read_dir(crate::util::fixture("docs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .map(|p| (p.file_stem().unwrap().to_string_lossy().into_owned(), fs::read_to_string(&p).unwrap()))
+        .collect();
+    docs.sort();
+    (0..n)
+        .map(|i| {
+            let (name, doc) = &docs[i % docs.len()];
+            let text = match i % 5 {
+                0 => format!("{doc}\nShare this article\n"),
+                1 => format!("Advertisement\n\n{doc}"),
+                _ => doc.clone(),
+            };
+            let text = serde_json::to_string(&text).unwrap();
+            match i % 4 {
+                0 => format!(
+                    "{{\"id\":\"{name}-{i}\",\"text\":{text},\"meta\":{{\"n\":{i},\"tags\":[\"a\",null]}}}}\n"
+                ),
+                1 => format!(
+                    "{{\"url\":\"https://www.reuters.com/world/{name}-{i}\",\"text\":{text},\"id\":{i}}}\n"
+                ),
+                2 => format!("{{\"id\":{i},\"score\":1.50e-3,\"text\":{text},\"ok\":true}}\n"),
+                _ => format!("{{\"text\":{text},  \"id\" : \"{i:05}\", \"lang\":null}}\n"),
+            }
+        })
+        .collect()
+}
+
+/// A corpus of real-looking documents, several batches of them, comes out byte for byte the
+/// same with one, two and four cleaning threads, and is cleaned (not passed through).
+#[test]
+fn fixture_documents_corpus_is_identical_for_one_two_and_four_jobs() {
+    let n = 2400;
+    let input = dir_with(&[("corpus.jsonl", &fixture_documents_corpus(n))]);
+    let out = TempDir::new().unwrap();
+    let run = |jobs: &str| {
+        let target = out.path().join(format!("j{jobs}.jsonl"));
+        clean_into(input.path().join("corpus.jsonl"), &target).args(["-q", "-j", jobs]).assert().success();
+        fs::read(target).unwrap()
+    };
+    let one = run("1");
+    assert!(one == run("2"), "-j 2 differs from -j 1");
+    assert!(one == run("4"), "-j 4 differs from -j 1");
+    let before = fs::read_to_string(input.path().join("corpus.jsonl")).unwrap();
+    let after = String::from_utf8(one).unwrap();
+    assert_eq!(after.lines().count(), n);
+    let text_len =
+        |line: &str| serde_json::from_str::<serde_json::Value>(line).unwrap()["text"].as_str().unwrap().len();
+    let changed = before.lines().zip(after.lines()).filter(|(a, b)| text_len(a) > text_len(b)).count();
+    let (was, is): (usize, usize) = (before.lines().map(text_len).sum(), after.lines().map(text_len).sum());
+    assert!(changed > n / 2, "only {changed} of {n} records cleaned");
+    assert!(is < was - was / 20, "{was} bytes of text became {is}");
+}
+
 /// Text documents go through reading, cleaning and writing in batches on three threads: many
 /// of them (several batches) come out the same for one and two jobs, each in its own file.
 #[test]

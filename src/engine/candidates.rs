@@ -21,7 +21,7 @@ pub(crate) struct Candidate {
 }
 
 /// Adds to `out` the regexes to run on each line of document `doc` (see
-/// [`crate::rules::LineMatcher::plan`]), in line order, of the rules its scope admits.
+/// [`crate::matcher::LineMatcher::plan`]), in line order, of the rules its scope admits.
 pub(crate) fn plan(rules: &RuleSet, lines: &Lines<'_>, scope: &Scope<'_>, doc: u32, out: &mut Vec<LineTry>) {
     // The prefilter of the document's language holds only the rules that apply in it.
     let lang = if rules.has_lang_rules() { scope.lang() } else { None };

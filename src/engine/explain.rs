@@ -98,7 +98,6 @@ pub fn explain<'a>(rules: &RuleSet, doc: Document<'a, '_>) -> Vec<LineExplanatio
                 rules.matcher.for_each_match(
                     text,
                     false,
-                    rules.rules(),
                     |_| true,
                     |ri| {
                         let rule = &rules.rules()[ri];

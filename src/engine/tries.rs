@@ -2,7 +2,8 @@
 //! line by line: a rule's lazy DFA then finds its states still in the caches at its next line,
 //! where line by line the other rules' regexes and the literal automaton evict them in between.
 
-use crate::rules::{RuleSet, Try};
+use crate::matcher::Try;
+use crate::rules::RuleSet;
 
 use super::lines::Lines;
 
@@ -49,7 +50,7 @@ pub(crate) fn run(rules: &RuleSet, docs: &[Lines<'_>], tries: &[LineTry]) -> Vec
             continue;
         }
         let line = docs[lt.doc as usize].lines[lt.line as usize].text;
-        if rules.matcher_at(lt.matcher).matches(lt.t, line, rules.rules()) {
+        if rules.matcher_at(lt.matcher).matches(lt.t, line) {
             matched[i as usize] = true;
             decided = Some(key);
         }

@@ -5,17 +5,16 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
-use regex::{Regex, RegexBuilder};
+use regex::Regex;
 use toml::Spanned;
 
 use super::examples::{Example, Expect};
-use super::lazy::LazyRegex;
 use super::raw::{RawFile, RawRule};
 use super::{
-    Category, Conditions, DEFAULT_MAX_CAPTION_WORDS, Excerpt, Kind, Location, REGEX_SIZE_LIMIT, Rule,
-    RuleError, SiteGlob,
+    Category, Conditions, DEFAULT_MAX_CAPTION_WORDS, Excerpt, Kind, Location, Rule, RuleError, SiteGlob,
 };
 use crate::lang::Lang;
+use crate::matcher::{LazyRegex, compile_regex, joined};
 
 /// Parses and validates one rule file. With `lazy` (the built-in packs, whose patterns are
 /// tested), each rule's pattern is compiled when it first runs rather than now.
@@ -159,18 +158,12 @@ impl SourceFile<'_> {
                     format!("a `{kind}` rule needs `pattern` or `patterns`"),
                 ));
             }
-            _ if self.lazy => {
-                let joined = match patterns.as_slice() {
-                    [one] => one.clone(),
-                    _ => patterns.iter().map(|p| format!("(?:{p})")).collect::<Vec<_>>().join("|"),
-                };
-                Some(LazyRegex::deferred(&joined, ci))
-            }
+            _ if self.lazy => Some(LazyRegex::deferred(&joined(&patterns), ci)),
             1 => Some(LazyRegex::compiled(self.regex(&id, sources[0], ci)?, &patterns[0], ci)),
             _ => {
-                let joined = patterns.iter().map(|p| format!("(?:{p})")).collect::<Vec<_>>().join("|");
-                match self.compile(&joined, ci) {
-                    Ok(re) => Some(LazyRegex::compiled(re, &joined, ci)),
+                let pattern = joined(&patterns);
+                match self.compile(&pattern, ci) {
+                    Ok(re) => Some(LazyRegex::compiled(re, &pattern, ci)),
                     Err(m) => {
                         // Point at the pattern at fault when there is one.
                         for p in &sources {
@@ -309,21 +302,4 @@ impl SourceFile<'_> {
             examples,
         })
     }
-}
-
-/// Compiles one pattern with the limits every rule gets; the error is a one-paragraph message.
-pub(crate) fn compile_regex(pattern: &str, case_insensitive: bool) -> Result<Regex, String> {
-    // The flag goes into the pattern text so that the rule set's RegexSet, built from
-    // `Regex::as_str`, matches exactly as the rule's own regex does.
-    let pattern = if case_insensitive { format!("(?i){pattern}") } else { pattern.to_string() };
-    RegexBuilder::new(&pattern)
-        .size_limit(REGEX_SIZE_LIMIT)
-        .dfa_size_limit(2 * REGEX_SIZE_LIMIT)
-        .build()
-        .map_err(|e| match e {
-            regex::Error::CompiledTooBig(limit) => {
-                format!("regex too large: its compiled form exceeds the limit of {limit} bytes")
-            }
-            other => format!("invalid regex: {}", other.to_string().replace('\n', "\n    ")),
-        })
 }

@@ -8,9 +8,6 @@ mod category;
 mod compile;
 mod error;
 pub mod examples;
-mod lazy;
-mod matcher;
-mod needs;
 mod raw;
 mod sites;
 
@@ -21,16 +18,14 @@ use std::sync::Arc;
 
 use regex::Regex;
 
-pub use matcher::LONG_LINE_WORDS;
-pub(crate) use matcher::{LineMatcher, Try};
+use crate::matcher::{self, LazyRegex, LineMatcher};
+
+pub use crate::matcher::{LONG_LINE_WORDS, REGEX_SIZE_LIMIT};
 
 pub use builtin::{BUILTIN_PACKS, BuiltinPack};
 pub use category::{Category, Kind};
 pub use error::{Excerpt, Location, RuleError};
 pub use sites::{SiteGlob, host_of};
-
-/// Limit on the compiled size of one rule's regex, so a hostile rule file cannot blow up memory.
-pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
 /// A validated, compiled rule.
 #[derive(Debug, Clone)]
@@ -51,7 +46,7 @@ pub struct Rule {
     pub case_insensitive: bool,
     /// The compiled pattern (compiled on first use for built-in rules); `None` only for
     /// structural and model rules without one.
-    pub(crate) regex: Option<lazy::LazyRegex>,
+    pub(crate) regex: Option<LazyRegex>,
     /// Structural conditions the matched line must meet.
     pub conditions: Conditions,
     /// Hosts the rule is limited to; empty means every document.
@@ -186,11 +181,12 @@ impl RuleSet {
                 continue;
             }
             match &rule.regex {
-                Some(_) if !rule.kind.is_structural() => patterns.push(matcher::PatternSource {
+                Some(regex) if !rule.kind.is_structural() => patterns.push(matcher::PatternSource {
                     rule: i,
                     patterns: &rule.patterns,
                     case_insensitive: rule.case_insensitive,
                     max_words: rule.conditions.max_words,
+                    regex: regex.clone(),
                 }),
                 _ => structural_rules.push(i),
             }
@@ -449,4 +445,57 @@ fn collect_toml(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), RuleError> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The prefilter must report exactly the rules whose own regex matches, on every line of
+    /// every built-in example and fixture document: all of them when told to try every rule,
+    /// and those whose word limit allows the line when given its word count.
+    #[test]
+    fn prefilter_agrees_with_each_rules_own_regex() {
+        let rules = RuleSet::defaults();
+        let mut texts: Vec<String> =
+            rules.rules().iter().flat_map(|r| r.examples.iter().map(|e| e.input.clone())).collect();
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/docs");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            texts.push(std::fs::read_to_string(entry.unwrap().path()).unwrap());
+        }
+        let (mut lines, mut long) = (0, 0);
+        for line in texts.iter().flat_map(|t| t.lines()).map(str::trim).filter(|l| !l.is_empty()) {
+            let n = line.split_whitespace().count();
+            long += usize::from(n > LONG_LINE_WORDS);
+            let matching: Vec<usize> = (0..rules.len())
+                .filter(|&ri| {
+                    let r = &rules.rules()[ri];
+                    !r.kind.is_structural() && r.regex.as_ref().is_some_and(|re| re.is_match(line))
+                })
+                .collect();
+            let found = |long: bool| {
+                let mut got = Vec::new();
+                rules.matcher.for_each_match(line, long, |_| true, |ri| got.push(ri));
+                got.sort_unstable();
+                got
+            };
+            assert_eq!(found(false), matching, "{line:?}");
+            let got = found(n > LONG_LINE_WORDS);
+            let allowed = |ri: &usize| rules.rules()[*ri].conditions.max_words.is_none_or(|m| n <= m);
+            assert!(got.iter().all(|ri| matching.contains(ri)), "{line:?}: {got:?}");
+            assert!(matching.iter().filter(|ri| allowed(ri)).all(|ri| got.contains(ri)), "{line:?}: {got:?}");
+            lines += 1;
+        }
+        assert!(lines > 1000 && long > 20, "{lines} lines, {long} long");
+    }
+
+    #[test]
+    fn every_built_in_pattern_compiles() {
+        let rules = RuleSet::defaults();
+        for rule in rules.rules() {
+            if let Some(re) = &rule.regex {
+                assert!(!re.get().as_str().is_empty(), "{}", rule.id);
+            }
+        }
+    }
 }
