@@ -141,12 +141,12 @@ pub(super) fn fold_ascii_case(hir: &Hir) -> Hir {
         }
         HirKind::Concat(subs) => Hir::concat(subs.iter().map(fold_ascii_case).collect()),
         HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(fold_ascii_case).collect()),
-        HirKind::Repetition(rep) => {
-            Hir::repetition(Repetition { sub: Box::new(fold_ascii_case(&rep.sub)), ..rep.clone() })
-        }
-        HirKind::Capture(cap) => {
-            Hir::capture(Capture { sub: Box::new(fold_ascii_case(&cap.sub)), ..cap.clone() })
-        }
+        HirKind::Repetition(rep) => Hir::repetition(with_sub(rep, fold_ascii_case(&rep.sub))),
+        HirKind::Capture(cap) => Hir::capture(Capture {
+            index: cap.index,
+            name: cap.name.clone(),
+            sub: Box::new(fold_ascii_case(&cap.sub)),
+        }),
         _ => hir.clone(),
     }
 }
@@ -198,6 +198,9 @@ fn without_word_boundaries(hir: &Hir) -> Hir {
 /// follows on any text: the same matches on a line without non-ASCII word characters (see
 /// [`has_non_ascii_word`]), and `None` when it has no Unicode word boundary.
 fn with_ascii_word_boundaries(hir: &Hir) -> Option<Hir> {
+    if !hir.properties().look_set().contains_word_unicode() {
+        return None;
+    }
     let changed = std::cell::Cell::new(false);
     let out = rewrite_looks(hir, &|look| {
         let ascii = match look {
@@ -223,18 +226,27 @@ pub(super) fn has_non_ascii_word(line: &str) -> bool {
 
 /// `hir` with each look-around assertion replaced by what `f` gives for it (kept when `None`).
 fn rewrite_looks(hir: &Hir, f: &dyn Fn(Look) -> Option<Hir>) -> Hir {
+    if hir.properties().look_set().is_empty() {
+        return hir.clone();
+    }
     match hir.kind() {
         HirKind::Look(look) => f(*look).unwrap_or_else(|| hir.clone()),
         HirKind::Concat(subs) => Hir::concat(subs.iter().map(|h| rewrite_looks(h, f)).collect()),
         HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(|h| rewrite_looks(h, f)).collect()),
-        HirKind::Repetition(rep) => {
-            Hir::repetition(Repetition { sub: Box::new(rewrite_looks(&rep.sub, f)), ..rep.clone() })
-        }
-        HirKind::Capture(cap) => {
-            Hir::capture(Capture { sub: Box::new(rewrite_looks(&cap.sub, f)), ..cap.clone() })
-        }
+        HirKind::Repetition(rep) => Hir::repetition(with_sub(rep, rewrite_looks(&rep.sub, f))),
+        HirKind::Capture(cap) => Hir::capture(Capture {
+            index: cap.index,
+            name: cap.name.clone(),
+            sub: Box::new(rewrite_looks(&cap.sub, f)),
+        }),
         _ => hir.clone(),
     }
+}
+
+/// `rep` around another sub-pattern. (`..rep.clone()` would copy the old sub-pattern whole
+/// only to drop it: at every level of a nested pattern, which made start-up quadratic.)
+fn with_sub(rep: &Repetition, sub: Hir) -> Repetition {
+    Repetition { min: rep.min, max: rep.max, greedy: rep.greedy, sub: Box::new(sub) }
 }
 
 /// Whether `look` asserts a word boundary (rather than a line or text boundary).

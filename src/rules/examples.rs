@@ -1,5 +1,5 @@
 //! Rule examples: every rule carries text it must remove and text it must keep. They are
-//! data here; [`crate::rule_tests`] runs them through the cleaner.
+//! data here; the `rule_tests` module, a layer above the engine, runs them through the cleaner.
 
 use super::Location;
 

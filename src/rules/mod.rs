@@ -139,7 +139,7 @@ pub const BODY_WORDS: usize = 25;
 /// Default for `max_caption_words`.
 pub const DEFAULT_MAX_CAPTION_WORDS: usize = 50;
 
-/// A compiled set of rules, ready for [`crate::clean`].
+/// A compiled set of rules, ready for the engine to clean documents with.
 #[derive(Debug, Clone)]
 pub struct RuleSet {
     rules: Vec<Rule>,
