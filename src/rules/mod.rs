@@ -172,26 +172,35 @@ impl RuleSet {
 
     /// Compiles a set from rules already validated; ids must be unique.
     pub fn from_rules(rules: Vec<Rule>) -> Result<RuleSet, RuleError> {
-        let mut patterns = Vec::new();
+        let patterns: Vec<matcher::PatternSource<'_>> = rules
+            .iter()
+            .enumerate()
+            .filter(|(_, rule)| rule.kind != Kind::Model && !rule.kind.is_structural())
+            .filter_map(|(i, rule)| {
+                Some(matcher::PatternSource {
+                    rule: i,
+                    patterns: &rule.patterns,
+                    case_insensitive: rule.case_insensitive,
+                    max_words: rule.conditions.max_words,
+                    regex: rule.regex.clone()?,
+                })
+            })
+            .collect();
+        let analysed = matcher::analyse_all(&patterns).map_err(RuleError::Set)?;
+        RuleSet::from_analysed(rules, analysed)
+    }
+
+    /// A set from its rules and the prefilter's analyses of their patterns (indexed by rule).
+    fn from_analysed(rules: Vec<Rule>, analysed: Vec<matcher::Analysed>) -> Result<RuleSet, RuleError> {
         let mut structural_rules = Vec::new();
         let mut model_rules = Vec::new();
         for (i, rule) in rules.iter().enumerate() {
             if rule.kind == Kind::Model {
                 model_rules.push(i);
-                continue;
-            }
-            match &rule.regex {
-                Some(regex) if !rule.kind.is_structural() => patterns.push(matcher::PatternSource {
-                    rule: i,
-                    patterns: &rule.patterns,
-                    case_insensitive: rule.case_insensitive,
-                    max_words: rule.conditions.max_words,
-                    regex: regex.clone(),
-                }),
-                _ => structural_rules.push(i),
+            } else if rule.regex.is_none() || rule.kind.is_structural() {
+                structural_rules.push(i);
             }
         }
-        let analysed = matcher::analyse_all(&patterns).map_err(RuleError::Set)?;
         let matcher = LineMatcher::from_analysed(analysed.clone(), rules.len()).map_err(RuleError::Set)?;
         let has_site_rules = rules.iter().any(|r| !r.sites.is_empty());
         let mut langs: Vec<crate::lang::Lang> = rules.iter().flat_map(|r| r.langs.iter().copied()).collect();
@@ -208,6 +217,29 @@ impl RuleSet {
             model_rules,
             has_site_rules,
         })
+    }
+
+    /// The set of the rules `keep` keeps, in the same order: their patterns' analyses are
+    /// reused (renumbered), not redone.
+    fn subset(self, keep: impl Fn(&Rule) -> bool) -> RuleSet {
+        let mut new_index = vec![usize::MAX; self.rules.len()];
+        let mut rules = Vec::new();
+        for (i, rule) in self.rules.into_iter().enumerate() {
+            if keep(&rule) {
+                new_index[i] = rules.len();
+                rules.push(rule);
+            }
+        }
+        let analysed = self
+            .analysed
+            .into_iter()
+            .filter(|a| new_index[a.rule] != usize::MAX)
+            .map(|mut a| {
+                a.rule = new_index[a.rule];
+                a
+            })
+            .collect();
+        RuleSet::from_analysed(rules, analysed).expect("a subset of a compiled set compiles")
     }
 
     /// Whether any rule is limited to languages (so the engine must know each document's).
@@ -265,8 +297,7 @@ impl RuleSet {
         if self.model_rules.is_empty() {
             return self.clone();
         }
-        let rules = self.rules.iter().filter(|r| r.kind != Kind::Model).cloned().collect();
-        RuleSet::from_rules(rules).expect("a subset of a compiled set compiles")
+        self.clone().subset(|r| r.kind != Kind::Model)
     }
 
     /// Whether the set has a `model` rule.
@@ -307,13 +338,7 @@ impl RuleSet {
         let named = |rule: &Rule, names: &[String]| {
             names.iter().any(|n| *n == *rule.id || *n == rule.category.as_str())
         };
-        let rules = self
-            .rules
-            .into_iter()
-            .filter(|r| select.is_empty() || named(r, select))
-            .filter(|r| !named(r, ignore))
-            .collect();
-        RuleSet::from_rules(rules).map_err(|e| e.to_string())
+        Ok(self.subset(|r| (select.is_empty() || named(r, select)) && !named(r, ignore)))
     }
 }
 
