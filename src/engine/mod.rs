@@ -8,6 +8,8 @@
 //! returned borrowed, byte for byte.
 
 mod assemble;
+#[doc(hidden)]
+pub mod bench_api;
 mod candidates;
 mod explain;
 mod lines;
@@ -116,18 +118,43 @@ pub fn clean_documents<'a>(rules: &RuleSet, docs: &[Document<'a, '_>]) -> Vec<Cl
     matched_documents(rules, docs)
         .into_iter()
         .map(|m| {
-            let Matched { lines, scope, mut found } = m;
-            let scores = scoring::score_lines(rules, &lines, &scope, &found);
-            if let Some((ri, scores)) = &scores {
-                scoring::model_candidates(rules, &lines, *ri, scores, &mut found);
-                candidates::enforce_max_removed(rules, lines.input.len(), &mut found);
-            }
-            if found.is_empty() {
-                return Cleaned { text: Cow::Borrowed(lines.input), removals: Vec::new() };
-            }
-            assemble::assemble(rules, &lines, found, scores.as_ref().map(|(_, s)| s.as_slice()))
+            let d = decide(rules, m);
+            finish(rules, &d.lines, d.found, d.scores.as_ref().map(|(_, s)| s.as_slice()))
         })
         .collect()
+}
+
+/// A document with every rule's candidates, the model's included.
+struct Decided<'a> {
+    lines: lines::Lines<'a>,
+    found: Vec<candidates::Candidate>,
+    /// The applicable `model` rule and each line's score, when one ran.
+    scores: Option<(usize, Vec<f32>)>,
+}
+
+/// Scores a matched document's lines with the applicable `model` rule, if any, and adds the
+/// lines it removes to the candidates.
+fn decide<'a>(rules: &RuleSet, m: Matched<'a>) -> Decided<'a> {
+    let Matched { lines, scope, mut found } = m;
+    let scores = scoring::score_lines(rules, &lines, &scope, &found);
+    if let Some((ri, scores)) = &scores {
+        scoring::model_candidates(rules, &lines, *ri, scores, &mut found);
+        candidates::enforce_max_removed(rules, lines.input.len(), &mut found);
+    }
+    Decided { lines, found, scores }
+}
+
+/// The cleaned document: the input, borrowed, when there is nothing to remove.
+fn finish<'a>(
+    rules: &RuleSet,
+    lines: &lines::Lines<'a>,
+    found: Vec<candidates::Candidate>,
+    scores: Option<&[f32]>,
+) -> Cleaned<'a> {
+    if found.is_empty() {
+        return Cleaned { text: Cow::Borrowed(lines.input), removals: Vec::new() };
+    }
+    assemble::assemble(rules, lines, found, scores)
 }
 
 /// For a document a `model` rule applies to: that rule's index and, for each line (`None` for
@@ -157,8 +184,16 @@ struct Matched<'a> {
 
 /// Runs every rule but the `model` rules over a batch of documents.
 fn matched_documents<'a>(rules: &RuleSet, docs: &[Document<'a, '_>]) -> Vec<Matched<'a>> {
+    match_lines(rules, docs, docs.iter().map(|d| lines::Lines::new(d.text)).collect())
+}
+
+/// [`matched_documents`], given the documents split into lines (`lines[k]` from `docs[k]`).
+fn match_lines<'a>(
+    rules: &RuleSet,
+    docs: &[Document<'a, '_>],
+    lines: Vec<lines::Lines<'a>>,
+) -> Vec<Matched<'a>> {
     let scopes: Vec<scope::Scope<'a>> = docs.iter().map(|d| scope::Scope::of(rules, d)).collect();
-    let lines: Vec<lines::Lines<'a>> = docs.iter().map(|d| lines::Lines::new(d.text)).collect();
     let mut planned = Vec::new();
     let mut ends = Vec::with_capacity(docs.len());
     for (d, (lines, scope)) in lines.iter().zip(&scopes).enumerate() {

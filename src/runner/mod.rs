@@ -300,7 +300,7 @@ impl<'r> Runner<'r> {
             &self.pool,
             |tx| read_batches(input, path, batch_bytes, tx),
             |batch| {
-                let chunks = self.process(&batch, path);
+                let chunks = self.process(&batch.buf, batch.first_line, path);
                 let last = chunks.iter().any(|c| c.error.is_some());
                 Ok((chunks, last))
             },
@@ -327,24 +327,33 @@ impl<'r> Runner<'r> {
         )
     }
 
-    fn process(&self, batch: &Batch, path: &Path) -> Vec<ChunkOut> {
+    /// A batch of whole JSONL lines (`buf`, its first being line `first_line`), in chunks on the
+    /// pool.
+    fn process(&self, buf: &[u8], first_line: usize, path: &Path) -> Vec<ChunkOut> {
         let mut lines = Vec::new();
         let mut start = 0;
-        for end in memchr::memchr_iter(b'\n', &batch.buf) {
+        for end in memchr::memchr_iter(b'\n', buf) {
             lines.push((start, end + 1));
             start = end + 1;
         }
-        if start < batch.buf.len() {
-            lines.push((start, batch.buf.len()));
+        if start < buf.len() {
+            lines.push((start, buf.len()));
         }
         let size = chunk_size(lines.len(), self.pool.current_num_threads());
         self.pool.install(|| {
             lines
                 .par_chunks(size)
                 .enumerate()
-                .map(|(ci, chunk)| self.chunk(&batch.buf, chunk, path, batch.first_line + ci * size))
+                .map(|(ci, chunk)| self.chunk(buf, chunk, path, first_line + ci * size))
                 .collect()
         })
+    }
+
+    /// For the per-stage benchmark: the bytes of output a batch of whole JSONL lines makes,
+    /// through the whole per-batch path (parse, clean, verdicts and stats, write).
+    #[doc(hidden)]
+    pub fn bench_batch(&self, buf: &[u8]) -> usize {
+        self.process(buf, 1, Path::new("bench.jsonl")).iter().map(|c| c.out.len()).sum()
     }
 
     /// Some consecutive JSONL lines (byte ranges of `buf`, the first being line `first_line`):
