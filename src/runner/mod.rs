@@ -152,18 +152,11 @@ struct ChunkOut {
     error: Option<InputError>,
 }
 
-/// At most this many documents are cleaned together (see [`clean_documents`]): big enough
-/// chunks let each rule's regexes run over many documents in turn.
+/// Documents cleaned together (see [`clean_documents`]): small chunks keep both threads busy
+/// to the end of a batch (documents vary in size, and a thread done with its part of one
+/// batch starts on the next); big enough ones let each rule's regexes run over many
+/// documents in turn.
 const CHUNK: usize = 64;
-
-/// Chunks each thread gets of a batch, at least: small chunks keep every thread busy to the
-/// end of a batch, whose documents vary in size.
-const CHUNKS_PER_THREAD: usize = 4;
-
-/// Documents per chunk for a batch of `docs` documents cleaned on `threads` threads.
-fn chunk_size(docs: usize, threads: usize) -> usize {
-    docs.div_ceil(threads.max(1) * CHUNKS_PER_THREAD).clamp(1, CHUNK)
-}
 
 impl<'r> Runner<'r> {
     /// A runner with `jobs` threads (0: one per core).
@@ -204,9 +197,8 @@ impl<'r> Runner<'r> {
     /// Cleans text documents (whole files' bytes) in parallel, a chunk of them at a time;
     /// outcomes come back in order.
     pub fn texts(&self, docs: &[(PathBuf, Vec<u8>)], stats: &mut Stats) -> Result<Vec<Outcome>, RunError> {
-        let size = chunk_size(docs.len(), self.pool.current_num_threads());
         let results: Vec<(Vec<Outcome>, Stats)> = self.pool.install(|| {
-            docs.par_chunks(size)
+            docs.par_chunks(CHUNK)
                 .map(|chunk| {
                     let mut s = Stats::default();
                     let outcomes = self.text_chunk(chunk, &mut s);
@@ -339,12 +331,11 @@ impl<'r> Runner<'r> {
         if start < buf.len() {
             lines.push((start, buf.len()));
         }
-        let size = chunk_size(lines.len(), self.pool.current_num_threads());
         self.pool.install(|| {
             lines
-                .par_chunks(size)
+                .par_chunks(CHUNK)
                 .enumerate()
-                .map(|(ci, chunk)| self.chunk(buf, chunk, path, first_line + ci * size))
+                .map(|(ci, chunk)| self.chunk(buf, chunk, path, first_line + ci * CHUNK))
                 .collect()
         })
     }
@@ -595,17 +586,6 @@ mod tests {
         assert!(seen.len() >= 5, "{} reports", seen.len());
         assert!(seen.windows(2).all(|w| w[0] < w[1]), "{seen:?}");
         assert_eq!((seen.last().copied(), stats.documents, stats.changed), (Some(20_000), 20_000, 20_000));
-    }
-
-    /// A batch is cut into at least four chunks a thread, of at most [`CHUNK`] documents: a
-    /// batch of 80 large documents is no longer one chunk of 64 and one of 16 on two threads.
-    #[test]
-    fn batches_are_cut_into_enough_chunks_for_every_thread() {
-        assert_eq!(chunk_size(80, 2), 10);
-        assert_eq!(chunk_size(80, 1), 20);
-        assert_eq!(chunk_size(10_000, 2), CHUNK);
-        assert_eq!(chunk_size(3, 4), 1);
-        assert_eq!(chunk_size(0, 2), 1);
     }
 
     /// Batches hold whole lines, in order, numbered from their first line, whatever the batch
