@@ -72,6 +72,12 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// Whether the prefilter matches this rule line by line: a rule with a pattern that is
+    /// neither a `model` rule nor a structural kind (those the engine runs itself).
+    fn is_line_pattern(&self) -> bool {
+        self.regex.is_some() && self.kind != Kind::Model && !self.kind.is_structural()
+    }
+
     /// The `end` pattern of a `section` rule, as written.
     pub fn section_end(&self) -> Option<&str> {
         self.end.as_ref().map(Regex::as_str)
@@ -175,15 +181,13 @@ impl RuleSet {
         let patterns: Vec<matcher::PatternSource<'_>> = rules
             .iter()
             .enumerate()
-            .filter(|(_, rule)| rule.kind != Kind::Model && !rule.kind.is_structural())
-            .filter_map(|(i, rule)| {
-                Some(matcher::PatternSource {
-                    rule: i,
-                    patterns: &rule.patterns,
-                    case_insensitive: rule.case_insensitive,
-                    max_words: rule.conditions.max_words,
-                    regex: rule.regex.clone()?,
-                })
+            .filter(|(_, rule)| rule.is_line_pattern())
+            .map(|(i, rule)| matcher::PatternSource {
+                rule: i,
+                patterns: &rule.patterns,
+                case_insensitive: rule.case_insensitive,
+                max_words: rule.conditions.max_words,
+                regex: rule.regex.clone().expect("a line-pattern rule has a regex"),
             })
             .collect();
         let analysed = matcher::analyse_all(&patterns).map_err(RuleError::Set)?;
@@ -197,7 +201,7 @@ impl RuleSet {
         for (i, rule) in rules.iter().enumerate() {
             if rule.kind == Kind::Model {
                 model_rules.push(i);
-            } else if rule.regex.is_none() || rule.kind.is_structural() {
+            } else if !rule.is_line_pattern() {
                 structural_rules.push(i);
             }
         }
