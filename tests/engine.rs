@@ -436,6 +436,61 @@ description = "Any repeat."
     assert!(bad.contains("`scope` applies only to `duplicate` rules"), "{bad}");
 }
 
+#[test]
+fn duplicate_with_all_copies_removes_the_first_copy_except_a_title() {
+    let r = rules(
+        r#"
+[[rule]]
+id = "repeat-both"
+category = "residue"
+kind = "duplicate"
+copies = "all"
+description = "Alt text and caption."
+"#,
+    );
+    // A photo's alt text and caption between paragraphs: both copies go, a third copy too.
+    assert_eq!(
+        cleaned(
+            &r,
+            "Body one.
+Boats at dusk
+Boats  at dusk
+Boats at dusk
+Body two.
+"
+        ),
+        "Body one.
+Body two.
+"
+    );
+    // A title doubled on the first line keeps its first copy.
+    assert_eq!(cleaned(&r, "\nQuay reopens\nQuay reopens\nBody.\n"), "\nQuay reopens\nBody.\n");
+    let bad = crate::util::rule_error(
+        "[[rule]]\nid = \"s\"\ncategory = \"residue\"\nkind = \"duplicate\"\ndescription = \"d\"\ncopies = \"first\"\n",
+    );
+    assert!(bad.contains("unknown copies \"first\""), "{bad}");
+}
+
+#[test]
+fn duplicate_with_document_scope_and_all_copies_keeps_titles_and_contents_entries() {
+    let r = rules(&format!("{REPEAT_ANYWHERE}copies = \"all\"\n"));
+    // A gallery caption under each photo: every copy goes.
+    assert_eq!(
+        cleaned(&r, "Body one.\nBoats at the quay\nBody two.\nBoats at the quay\nBody three.\n"),
+        "Body one.\nBody two.\nBody three.\n"
+    );
+    // The headline repeated as a caption further down: the headline stays.
+    assert_eq!(
+        cleaned(&r, "Quay reopens to boats\nBody one.\nQuay reopens to boats\nBody two.\n"),
+        "Quay reopens to boats\nBody one.\nBody two.\n"
+    );
+    // A contents list and its subheadings: all stay.
+    let page = "Contents\nWhy the ferry fares rose\nWhat riders can do\n\
+                Why the ferry fares rose\nFuel and crew costs went up by a third over two years.\n\
+                What riders can do\nMonthly passes still cost the same as last spring.\n";
+    assert_eq!(cleaned(&r, page), page);
+}
+
 const REPEAT_ANYWHERE: &str = r#"
 [[rule]]
 id = "repeat-anywhere"

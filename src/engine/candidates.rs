@@ -174,32 +174,59 @@ fn duplicates(rule: &Rule, ri: usize, lines: &Lines<'_>, out: &mut Vec<Candidate
     if rule.whole_document {
         return document_duplicates(rule, ri, lines, out);
     }
-    let mut prev: Option<&Line<'_>> = None;
+    let title = lines.lines.iter().position(|l| !l.is_blank());
+    // The previous non-blank line, and whether it is already removed as a repeat.
+    let mut prev: Option<(usize, bool)> = None;
     for (i, line) in lines.lines.iter().enumerate() {
         if line.is_blank() {
             continue;
         }
-        if prev.is_some_and(|p| same_words(p, line))
+        let repeat = prev.is_some_and(|(p, _)| same_words(&lines.lines[p], line))
             && rule.regex.as_ref().is_none_or(|re| re.is_match(line.text))
-            && lines.meets(i, &rule.conditions)
-        {
+            && lines.meets(i, &rule.conditions);
+        if repeat {
+            if let Some((p, false)) = prev
+                && rule.first_copy_too
+                && Some(p) != title
+                && lines.meets(p, &rule.conditions)
+            {
+                out.push(whole(&lines.lines[p], ri));
+            }
             out.push(whole(line, ri));
         }
-        prev = Some(line);
+        prev = Some((i, repeat));
     }
 }
 
 /// `scope = "document"`: the later copies of any earlier line, except the subheadings of a
-/// contents list (see [`Copies::in_contents`]).
+/// contents list (see [`Copies::in_contents`]); with `copies = "all"`, the first copy too,
+/// unless it is the title or one of its repeats is kept as a subheading.
 fn document_duplicates(rule: &Rule, ri: usize, lines: &Lines<'_>, out: &mut Vec<Candidate>) {
     let copies = Copies::of(lines, rule.conditions.max_words);
+    // First copies with a removed repeat, and those with a repeat kept as a subheading.
+    let (mut firsts, mut listed) = (Vec::new(), Vec::new());
     for (i, line) in lines.lines.iter().enumerate() {
         if copies.is_repeat(i)
             && lines.meets(i, &rule.conditions)
             && rule.regex.as_ref().is_none_or(|re| re.is_match(line.text))
-            && !copies.in_contents(lines, i)
         {
-            out.push(whole(line, ri));
+            let first = copies.links[i].first as usize;
+            if copies.in_contents(lines, i) {
+                listed.push(first);
+            } else {
+                out.push(whole(line, ri));
+                firsts.push(first);
+            }
+        }
+    }
+    if rule.first_copy_too {
+        let title = lines.lines.iter().position(|l| !l.is_blank());
+        firsts.sort_unstable();
+        firsts.dedup();
+        for first in firsts {
+            if Some(first) != title && !listed.contains(&first) && lines.meets(first, &rule.conditions) {
+                out.push(whole(&lines.lines[first], ri));
+            }
         }
     }
 }

@@ -189,6 +189,7 @@ impl SourceFile<'_> {
         only(raw.max_lines.is_some(), "max_lines", Kind::Section)?;
         only(raw.max_caption_words.is_some(), "max_caption_words", Kind::Caption)?;
         only(raw.scope.is_some(), "scope", Kind::Duplicate)?;
+        only(raw.copies.is_some(), "copies", Kind::Duplicate)?;
         only(raw.model.is_some(), "model", Kind::Model)?;
         let model = match raw.model {
             Some(m) => {
@@ -212,6 +213,17 @@ impl SourceFile<'_> {
                     &id,
                     span,
                     format!("unknown scope {other:?} (expected \"adjacent\" or \"document\")"),
+                ));
+            }
+        };
+        let first_copy_too = match raw.copies.as_ref().map(|s| (s.get_ref().as_str(), s.span())) {
+            None | Some(("later", _)) => false,
+            Some(("all", _)) => true,
+            Some((other, span)) => {
+                return Err(self.invalid(
+                    &id,
+                    span,
+                    format!("unknown copies {other:?} (expected \"later\" or \"all\")"),
                 ));
             }
         };
@@ -298,6 +310,7 @@ impl SourceFile<'_> {
             max_lines: raw.max_lines,
             max_caption_words: raw.max_caption_words.unwrap_or(DEFAULT_MAX_CAPTION_WORDS),
             whole_document,
+            first_copy_too,
             model,
             examples,
         })

@@ -65,6 +65,9 @@ pub struct Rule {
     pub max_caption_words: usize,
     /// `duplicate`: compare with every earlier line, not only the previous non-blank one.
     pub whole_document: bool,
+    /// `duplicate`: remove the first copy with its repeats (`copies = "all"`), except on the
+    /// document's first non-blank line (its title) and in a contents list.
+    pub first_copy_too: bool,
     /// `model`: the classifier.
     pub model: Option<Arc<crate::model::Model>>,
     /// The rule's examples, run by `deboil rules test`.

@@ -51,6 +51,7 @@ pub(crate) struct RawRule {
 
     // Duplicate options.
     pub scope: Option<Spanned<String>>,
+    pub copies: Option<Spanned<String>>,
 
     // Caption options.
     pub max_caption_words: Option<usize>,
