@@ -66,18 +66,6 @@ pub const WORDS: usize = 0;
 /// Index of `sentence_end` in a row.
 pub const SENTENCE_END: usize = 2;
 
-const PREV_WORDS: usize = 18;
-const PREV_SENTENCE_END: usize = 19;
-const NEXT_WORDS: usize = 24;
-const NEXT_SENTENCE_END: usize = 25;
-
-/// Whether a feature row is of a prose line between two prose lines: the body of an
-/// article, which a model never removes (nor is trained on, nor scores).
-pub fn is_interior_prose(row: &[f32]) -> bool {
-    let prose = |words: usize, end: usize| row[end] == 1.0 && row[words] >= PROSE_WORDS as f32;
-    prose(WORDS, SENTENCE_END) && prose(PREV_WORDS, PREV_SENTENCE_END) && prose(NEXT_WORDS, NEXT_SENTENCE_END)
-}
-
 /// Number of features per line.
 pub const N_FEATURES: usize = 47;
 
@@ -312,7 +300,9 @@ pub(crate) fn ends_sentence(text: &str) -> bool {
     t.ends_with(['.', '!', '?', '…'])
 }
 
-fn shape(text: &str, stop: &StopWords) -> Shape {
+/// The facts of a line that document-level features need, found cheaply: its words and
+/// characters, its ending and its first byte. `detail` adds the rest.
+fn outline(text: &str) -> (Shape, &str) {
     let mut s = Shape::default();
     let body = match strip_list_marker(text) {
         Some(rest) => {
@@ -332,6 +322,29 @@ fn shape(text: &str, stop: &StopWords) -> Shape {
         Some(&b) => b,
         None => 0,
     };
+    // Words are the runs between spaces and tabs; characters, the bytes that do not continue
+    // one. Counted without a branch per byte, so that the compiler can vectorise both.
+    let gap = |b: u8| u32::from(b == b' ') | u32::from(b == b'\t');
+    let first = bytes.first().map_or(0, |&b| 1 - gap(b));
+    let starts: u32 =
+        bytes.iter().zip(&bytes[1.min(bytes.len())..]).map(|(&a, &b)| gap(a) & (1 - gap(b))).sum();
+    let cont: u32 = bytes.iter().map(|&b| u32::from(b & 0xC0 == 0x80)).sum();
+    s.words = first + starts;
+    s.chars = bytes.len() as u32 - cont;
+    (s, body)
+}
+
+/// Every fact of a line.
+fn shape(text: &str, stop: &StopWords) -> Shape {
+    let (mut s, body) = outline(text);
+    detail(&mut s, body, stop);
+    s
+}
+
+/// Adds to an [`outline`] the facts of the line's bytes and words: capitals, function words,
+/// digits, punctuation, separators, URLs.
+fn detail(s: &mut Shape, body: &str, stop: &StopWords) {
+    let bytes = body.as_bytes();
     // Two passes, each without a branch per byte that depends on the text: the byte classes
     // counted in 16-bit lanes of two registers (added from a table, flushed before a lane could
     // overflow), then word by word, at the spaces memchr finds.
@@ -349,22 +362,23 @@ fn shape(text: &str, stop: &StopWords) -> Shape {
     // separators » · • only in lines with non-ASCII characters.
     let look = Look { colon: memchr::memchr(b':', bytes).is_some(), non_ascii: totals[2] > 0 };
     let mut start = 0;
+    let mut words = 0;
     for end in memchr::memchr2_iter(b' ', b'\t', bytes).chain(std::iter::once(bytes.len())) {
         if end > start {
-            word(&mut s, &bytes[start..end], &body[start..end], stop, look);
+            word(s, &bytes[start..end], &body[start..end], stop, look);
+            words += 1;
         }
         start = end + 1;
     }
-    flush(&mut totals, &mut lanes_a, &mut lanes_b);
+    debug_assert_eq!(words, s.words, "{body:?}");
     let [digits, letters, cont, commas, separators, brackets, punct, _] = totals;
-    s.chars = bytes.len() as u32 - cont;
+    debug_assert_eq!(s.chars, bytes.len() as u32 - cont);
     s.digits = digits;
     s.letters = letters;
     s.commas = commas;
     s.separators += separators;
     s.brackets = brackets;
     s.punct = punct;
-    s
 }
 
 /// What the words of a line need to look for.
@@ -378,7 +392,6 @@ struct Look {
 /// whether it is a function word (its letters and digits, ASCII-lowered), a URL mark, and the
 /// separators » · • written inside it.
 fn word(s: &mut Shape, bytes: &[u8], text: &str, stop: &StopWords, look: Look) {
-    s.words += 1;
     let Some(first) = bytes.iter().position(|&b| CLASS[b as usize] <= LAST_ALNUM) else { return };
     match CLASS[bytes[first] as usize] {
         UPPER => s.capitalised += 1,
@@ -435,59 +448,141 @@ pub fn has_prose(texts: &[&str]) -> bool {
 /// `texts.len() * N_FEATURES` numbers to `out` (cleared first), row by row.
 pub fn document_features(texts: &[&str], hits: &[bool], stop: &StopWords, out: &mut Vec<f32>) {
     out.clear();
-    let n = texts.len();
-    if n == 0 {
-        return;
+    let doc = Measured::all(texts, hits, stop);
+    out.reserve(texts.len() * N_FEATURES);
+    for i in 0..texts.len() {
+        doc.row(i, out);
     }
-    let mut shapes: Vec<Shape> = texts.iter().map(|t| shape(t, stop)).collect();
-    for (s, &hit) in shapes.iter_mut().zip(hits) {
-        s.rule_hit = hit;
-    }
-    mark_repeats(texts, &mut shapes);
+    debug_assert_eq!(out.len(), texts.len() * N_FEATURES);
+}
 
-    // Document-level facts.
-    let mut word_counts: Vec<u32> = shapes.iter().map(|s| s.words).collect();
-    word_counts.sort_unstable();
-    let median_words = word_counts[n / 2] as f32;
-    let short_share = shapes.iter().filter(|s| s.short()).count() as f32 / n as f32;
-    let hit_share = shapes.iter().filter(|s| s.rule_hit).count() as f32 / n as f32;
-    let prose_chars: u32 = shapes.iter().filter(|s| s.prose()).map(|s| s.chars).sum();
+/// A document's lines measured: each line's shape and the facts of the whole document that
+/// feature rows are built from. Built in one pass over each line's bytes and a few passes over
+/// the per-line summaries.
+pub struct Measured {
+    shapes: Vec<Shape>,
+    /// Whether the first line reads like a headline (a model leaves it alone).
+    headline_first: bool,
+    short_run: Vec<u32>,
+    list_run: Vec<u32>,
+    same_start: Vec<u32>,
+    since_prose: Vec<u32>,
+    to_prose: Vec<u32>,
+    /// Characters of the prose lines above each line.
+    prose_before: Vec<u32>,
+    median_words: f32,
+    short_share: f32,
+    hit_share: f32,
+    prose_chars: u32,
+    doc_chars: u32,
+}
 
-    // Runs of short lines and of list items, and distances to prose, in two sweeps.
-    let short_run = runs(&shapes, Shape::short);
-    let list_run = runs(&shapes, |s| s.list_marker);
-    let doc_chars: u32 = shapes.iter().map(|s| s.chars).sum::<u32>().max(1);
-    let mut same_start = vec![1u32; n];
-    let mut i = 0;
-    while i < n {
-        let mut j = i + 1;
-        while j < n && shapes[j].first_byte == shapes[i].first_byte && shapes[i].first_byte != b'a' {
-            j += 1;
-        }
-        same_start[i..j].fill((j - i) as u32);
-        i = j;
-    }
-    let mut since_prose = vec![FAR; n];
-    let mut last: Option<usize> = None;
-    for i in 0..n {
-        since_prose[i] = last.map_or(FAR, |l| ((i - l) as u32).min(FAR));
-        if shapes[i].prose() {
-            last = Some(i);
-        }
-    }
-    let mut to_prose = vec![FAR; n];
-    let mut next: Option<usize> = None;
-    for i in (0..n).rev() {
-        to_prose[i] = next.map_or(FAR, |l| ((l - i) as u32).min(FAR));
-        if shapes[i].prose() {
-            next = Some(i);
-        }
+impl Measured {
+    /// Every line measured in full: any line's row can be built.
+    pub fn all(texts: &[&str], hits: &[bool], stop: &StopWords) -> Measured {
+        Measured::new(texts, hits, texts.iter().map(|t| shape(t, stop)).collect())
     }
 
-    out.reserve(n * N_FEATURES);
-    let mut prose_before = 0u32;
-    let none = Shape::default();
-    for i in 0..n {
+    /// Measured for scoring: in full only the lines a model scores ([`Measured::in_remit`]) and
+    /// their neighbours, whose rows are the only ones built; the others in outline (words,
+    /// characters, ending), which is all that the rows of other lines read of them.
+    pub fn for_scoring(texts: &[&str], hits: &[bool], stop: &StopWords) -> Measured {
+        let outlines: Vec<(Shape, &str)> = texts.iter().map(|t| outline(t)).collect();
+        let mut doc = Measured::new(texts, hits, outlines.iter().map(|o| o.0).collect());
+        let n = texts.len();
+        for (i, (_, body)) in outlines.iter().enumerate() {
+            let near = |j: usize| j < n && doc.in_remit(j);
+            if near(i) || near(i + 1) || (i > 0 && near(i - 1)) {
+                detail(&mut doc.shapes[i], body, stop);
+            }
+        }
+        doc
+    }
+
+    /// The document-level facts of lines whose outlines (at least) are measured.
+    fn new(texts: &[&str], hits: &[bool], mut shapes: Vec<Shape>) -> Measured {
+        for (s, &hit) in shapes.iter_mut().zip(hits) {
+            s.rule_hit = hit;
+        }
+        mark_repeats(texts, &mut shapes);
+        let n = shapes.len();
+        let headline_first = texts.first().is_some_and(|t| reads_like_headline(t));
+
+        // Document-level facts.
+        let mut word_counts: Vec<u32> = shapes.iter().map(|s| s.words).collect();
+        word_counts.sort_unstable();
+        let median_words = word_counts.get(n / 2).map_or(0.0, |&w| w as f32);
+        let share = |count: usize| if n == 0 { 0.0 } else { count as f32 / n as f32 };
+        let short_share = share(shapes.iter().filter(|s| s.short()).count());
+        let hit_share = share(shapes.iter().filter(|s| s.rule_hit).count());
+        let prose_chars: u32 = shapes.iter().filter(|s| s.prose()).map(|s| s.chars).sum();
+
+        // Runs of short lines and of list items, and distances to prose, in two sweeps.
+        let short_run = runs(&shapes, Shape::short);
+        let list_run = runs(&shapes, |s| s.list_marker);
+        let doc_chars: u32 = shapes.iter().map(|s| s.chars).sum::<u32>().max(1);
+        let mut same_start = vec![1u32; n];
+        let mut i = 0;
+        while i < n {
+            let mut j = i + 1;
+            while j < n && shapes[j].first_byte == shapes[i].first_byte && shapes[i].first_byte != b'a' {
+                j += 1;
+            }
+            same_start[i..j].fill((j - i) as u32);
+            i = j;
+        }
+        let mut since_prose = vec![FAR; n];
+        let mut prose_before = vec![0u32; n];
+        let mut last: Option<usize> = None;
+        let mut before = 0;
+        for i in 0..n {
+            since_prose[i] = last.map_or(FAR, |l| ((i - l) as u32).min(FAR));
+            prose_before[i] = before;
+            if shapes[i].prose() {
+                last = Some(i);
+                before += shapes[i].chars;
+            }
+        }
+        let mut to_prose = vec![FAR; n];
+        let mut next: Option<usize> = None;
+        for i in (0..n).rev() {
+            to_prose[i] = next.map_or(FAR, |l| ((l - i) as u32).min(FAR));
+            if shapes[i].prose() {
+                next = Some(i);
+            }
+        }
+        Measured {
+            shapes,
+            headline_first,
+            short_run,
+            list_run,
+            same_start,
+            since_prose,
+            to_prose,
+            prose_before,
+            median_words,
+            short_share,
+            hit_share,
+            prose_chars,
+            doc_chars,
+        }
+    }
+
+    /// Whether a model scores line `i`. It does not score prose between prose (an article's
+    /// body), nor a first line that reads like a headline (deboil keeps headlines); training
+    /// leaves both out too.
+    pub fn in_remit(&self, i: usize) -> bool {
+        let prose = |j: Option<usize>| j.and_then(|j| self.shapes.get(j)).is_some_and(Shape::prose);
+        let interior = prose(Some(i)) && prose(i.checked_sub(1)) && prose(Some(i + 1));
+        let headline = i == 0 && self.headline_first;
+        !(interior || headline)
+    }
+
+    /// Appends the feature row of line `i` (measured in full) to `out`.
+    pub fn row(&self, i: usize, out: &mut Vec<f32>) {
+        let shapes = &self.shapes;
+        let n = shapes.len();
+        let none = Shape::default();
         let s = &shapes[i];
         let p = if i > 0 { &shapes[i - 1] } else { &none };
         let q = shapes.get(i + 1).unwrap_or(&none);
@@ -519,30 +614,27 @@ pub fn document_features(texts: &[&str], hits: &[bool], stop: &StopWords, out: &
         ]);
         out.extend_from_slice(&p.neighbour_features());
         out.extend_from_slice(&q.neighbour_features());
+        let prose_chars = self.prose_chars;
         out.extend_from_slice(&[
             p2 as f32,
             q2 as f32,
             window.iter().map(|w| w.words as f32).sum::<f32>() / wn,
             window.iter().filter(|w| w.sentence_end).count() as f32 / wn,
             window.iter().filter(|w| w.rule_hit).count() as f32,
-            short_run[i] as f32,
-            list_run[i] as f32,
+            self.short_run[i] as f32,
+            self.list_run[i] as f32,
             if n > 1 { i as f32 / (n - 1) as f32 } else { 0.0 },
-            if prose_chars == 0 { 0.0 } else { prose_before as f32 / prose_chars as f32 },
-            since_prose[i] as f32,
-            to_prose[i] as f32,
-            median_words,
-            short_share,
-            hit_share,
+            if prose_chars == 0 { 0.0 } else { self.prose_before[i] as f32 / prose_chars as f32 },
+            self.since_prose[i] as f32,
+            self.to_prose[i] as f32,
+            self.median_words,
+            self.short_share,
+            self.hit_share,
             b(s.starts_digit),
-            prose_chars as f32 / doc_chars as f32,
-            same_start[i] as f32,
+            prose_chars as f32 / self.doc_chars as f32,
+            self.same_start[i] as f32,
         ]);
-        if s.prose() {
-            prose_before += s.chars;
-        }
     }
-    debug_assert_eq!(out.len(), n * N_FEATURES);
 }
 
 /// For each line, the length of the run of consecutive lines with `pred` it sits in (0 if
@@ -617,10 +709,6 @@ mod tests {
     fn fixed_indices_name_their_features() {
         assert_eq!(NAMES[WORDS], "words");
         assert_eq!(NAMES[SENTENCE_END], "sentence_end");
-        assert_eq!(NAMES[PREV_WORDS], "prev_words");
-        assert_eq!(NAMES[PREV_SENTENCE_END], "prev_sentence_end");
-        assert_eq!(NAMES[NEXT_WORDS], "next_words");
-        assert_eq!(NAMES[NEXT_SENTENCE_END], "next_sentence_end");
     }
 
     #[test]
@@ -648,13 +736,51 @@ mod tests {
     }
 
     #[test]
-    fn prose_between_prose_is_interior() {
+    fn prose_between_prose_and_a_first_line_headline_are_outside_the_remit() {
         let prose = "The council met on Tuesday evening and agreed, after a long debate about the cost of the work, to rebuild the old bridge next year.";
-        let texts = [prose, prose, prose, "Home"];
-        assert!(!is_interior_prose(&row(&texts, 0)), "no line above");
-        assert!(is_interior_prose(&row(&texts, 1)));
-        assert!(!is_interior_prose(&row(&texts, 2)), "a menu below");
-        assert!(!is_interior_prose(&row(&texts, 3)));
+        let stop = StopWords::new(&["the"]);
+        let remit = |texts: &[&str]| {
+            let doc = Measured::for_scoring(texts, &vec![false; texts.len()], &stop);
+            (0..texts.len()).map(|i| doc.in_remit(i)).collect::<Vec<_>>()
+        };
+        // No line above the first, a menu below the third.
+        assert_eq!(remit(&[prose, prose, prose, "Home"]), [true, false, true, true]);
+        assert_eq!(remit(&["Council backs the bridge", prose, "Home"]), [false, true, true]);
+        assert_eq!(remit(&["Bridge.", prose, "Home"]), [true, true, true]);
+    }
+
+    // Scoring measures in full only the lines it scores and their neighbours: their rows are
+    // the rows of a document measured in full.
+    #[test]
+    fn rows_of_scored_lines_are_those_of_the_fully_measured_document() {
+        let prose = "The council met on Tuesday evening and agreed, after a long debate about the cost of the work, to rebuild the old bridge next year.";
+        let texts = [
+            "Bridge plan approved",
+            prose,
+            prose,
+            prose,
+            "- Home · News",
+            "Photo: J. Doe (2024)",
+            prose,
+            prose,
+            "The mayor said: see www.example.org",
+            prose,
+            prose,
+            prose,
+        ];
+        let hits: Vec<bool> = (0..texts.len()).map(|i| i % 5 == 4).collect();
+        let stop = StopWords::new(&["the", "of", "to", "and"]);
+        let (full, lazy) = (Measured::all(&texts, &hits, &stop), Measured::for_scoring(&texts, &hits, &stop));
+        for i in 0..texts.len() {
+            assert_eq!(full.in_remit(i), lazy.in_remit(i), "line {i}");
+            if lazy.in_remit(i) {
+                let (mut a, mut b) = (Vec::new(), Vec::new());
+                full.row(i, &mut a);
+                lazy.row(i, &mut b);
+                assert_eq!(a, b, "line {i}");
+            }
+        }
+        assert!((0..texts.len()).any(|i| !lazy.in_remit(i)));
     }
 
     #[test]

@@ -52,25 +52,24 @@ impl Model {
 
     /// Probability of boilerplate for each of `texts` (non-blank lines, trimmed, in order),
     /// given which of them phrase rules removed. A model abstains (0) on a document without
-    /// prose ([`features::has_prose`]), on prose between prose and on a headline on the first
-    /// line. `rows` is scratch space, reused across calls.
-    pub fn score(&self, texts: &[&str], hits: &[bool], rows: &mut Vec<f32>, out: &mut Vec<f32>) {
+    /// prose ([`features::has_prose`]) and on lines outside its remit
+    /// ([`features::Measured::in_remit`]): prose between prose, a headline on the first line.
+    /// `row` is scratch space, reused across calls.
+    pub fn score(&self, texts: &[&str], hits: &[bool], row: &mut Vec<f32>, out: &mut Vec<f32>) {
         out.clear();
         if !features::has_prose(texts) {
             out.resize(texts.len(), 0.0);
             return;
         }
-        features::document_features(texts, hits, &self.stopwords, rows);
-        out.extend(rows.chunks_exact(N_FEATURES).enumerate().map(|(k, row)| {
-            if self.outside_remit(texts, k, row) { 0.0 } else { sigmoid(self.forest.logit(row)) }
+        let doc = features::Measured::for_scoring(texts, hits, &self.stopwords);
+        out.extend((0..texts.len()).map(|k| {
+            if !doc.in_remit(k) {
+                return 0.0;
+            }
+            row.clear();
+            doc.row(k, row);
+            sigmoid(self.forest.logit(row))
         }));
-    }
-
-    /// Whether line `k` (its feature row `row`) is one a model never removes: prose between
-    /// prose (an article's body), or a first line that reads like a headline (deboil keeps
-    /// headlines; training leaves both out too).
-    fn outside_remit(&self, texts: &[&str], k: usize, row: &[f32]) -> bool {
-        features::is_interior_prose(row) || (k == 0 && features::reads_like_headline(texts[0]))
     }
 
     /// The score of every line of `texts`, each with the `top_k` features that moved it most.
@@ -79,15 +78,17 @@ impl Model {
             let none = ScoreExplanation { probability: 0.0, top: Vec::new() };
             return vec![none; texts.len()];
         }
-        let mut rows = Vec::new();
-        features::document_features(texts, hits, &self.stopwords, &mut rows);
+        let doc = features::Measured::for_scoring(texts, hits, &self.stopwords);
         let mut contrib = [0f32; N_FEATURES];
-        rows.chunks_exact(N_FEATURES)
-            .enumerate()
-            .map(|(k, row)| {
-                if self.outside_remit(texts, k, row) {
+        let mut row = Vec::with_capacity(N_FEATURES);
+        (0..texts.len())
+            .map(|k| {
+                if !doc.in_remit(k) {
                     return ScoreExplanation { probability: 0.0, top: Vec::new() };
                 }
+                row.clear();
+                doc.row(k, &mut row);
+                let row = &row[..];
                 self.forest.contributions(row, &mut contrib);
                 let mut top: Vec<(&'static str, f32, f32)> =
                     (0..N_FEATURES).map(|f| (FEATURE_NAMES[f], row[f], contrib[f])).collect();

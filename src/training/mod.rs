@@ -81,19 +81,14 @@ pub fn featurize(rules: &RuleSet, pages: &[LabelledPage], stop: &StopWords) -> R
                     if !features::has_prose(&texts) {
                         return PageRows::default();
                     }
-                    let mut rows = Vec::new();
-                    features::document_features(&texts, &hits, stop, &mut rows);
+                    let doc = features::Measured::for_scoring(&texts, &hits, stop);
                     let mut out = PageRows::default();
                     for (k, &i) in index.iter().enumerate() {
-                        if k == 0 && features::reads_like_headline(texts[0]) {
-                            continue;
-                        }
-                        let row = &rows[k * N_FEATURES..(k + 1) * N_FEATURES];
-                        if features::is_interior_prose(row) {
+                        if !doc.in_remit(k) {
                             continue;
                         }
                         if let Some(Some(label)) = page.labels.get(i) {
-                            out.features.extend_from_slice(&rows[k * N_FEATURES..(k + 1) * N_FEATURES]);
+                            doc.row(k, &mut out.features);
                             out.labels.push(*label);
                             out.hits.push(hits[k]);
                             out.lines.push(i as u32);
