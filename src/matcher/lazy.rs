@@ -78,34 +78,36 @@ pub fn compile_regex(pattern: &str, case_insensitive: bool) -> Result<Regex, Str
 /// changed), compiled on first use: most checks of a large rule set never run on a given
 /// corpus. One that exceeds the limits is left out (`None`), and the check runs the rule's
 /// own regex instead, which gives the same answer more slowly.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(super) struct Derived {
-    hir: Hir,
+    /// The derived pattern, written out: far smaller than its syntax tree, which a rule set
+    /// would otherwise keep for every alternative of every rule.
+    pattern: Box<str>,
     compiled: OnceLock<Option<meta::Regex>>,
 }
 
 impl Derived {
     /// The regex of `hir`, to compile when first asked for.
     pub(super) fn new(hir: Hir) -> Arc<Derived> {
-        Arc::new(Derived { hir, compiled: OnceLock::new() })
+        Arc::new(Derived { pattern: hir.to_string().into(), compiled: OnceLock::new() })
     }
 
     /// The regex, compiled now if it was not yet; `None` when it exceeds the limits.
     pub(super) fn get(&self) -> Option<&meta::Regex> {
-        self.compiled.get_or_init(|| compile_hir(&self.hir).ok()).as_ref()
+        self.compiled.get_or_init(|| compile_derived(&self.pattern).ok()).as_ref()
     }
 }
 
 /// Compiles a pattern the prefilter derived from a rule's, within the limits rule patterns
 /// get (they are no larger than the rule's own).
-fn compile_hir(hir: &Hir) -> Result<meta::Regex, String> {
+fn compile_derived(pattern: &str) -> Result<meta::Regex, String> {
     meta::Regex::builder()
         .configure(
             meta::Config::new()
                 .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
                 .hybrid_cache_capacity(2 * REGEX_SIZE_LIMIT),
         )
-        .build_from_hir(hir)
+        .build(pattern)
         .map_err(|e| format!("compiling the rule set: {e}"))
 }
 
@@ -119,6 +121,42 @@ mod tests {
         assert_eq!(joined(&["^a".into(), "b$".into()]), "(?:^a)|(?:b$)");
         let re = LazyRegex::deferred(&joined(&["^a".into(), "b$".into()]), true);
         assert!(re.is_match("Ax") && re.is_match("xB") && !re.is_match("xa"));
+    }
+
+    // A derived pattern is kept written out and compiled from its text: it must match as the
+    // syntax tree it was written from.
+    #[test]
+    fn derived_patterns_match_as_their_syntax_trees() {
+        let patterns = [
+            (r"\bAd\b", true),
+            (r"(?-u:\b)Photo(?-u:\b): \p{Lu}[\p{L}.'’-]*$", false),
+            (r"^(?:More|Read) from [^!?]{0,40}$", true),
+            (r"[.!?)”]\s?(?:REUTERS|AFP)/\p{Lu}\w+(?:\s+\p{Lu}\w+){0,3}$", false),
+            (r"(?:)", false),
+            (r"^\[?!\[[^\]]*\]\((?:<[^>]*>|[^)\s]*)\)$", false),
+        ];
+        let lines = [
+            "Ad",
+            "AD here",
+            "Bad",
+            "Photo: Ana Ruiz",
+            "Foto: ñ",
+            "read from the Times",
+            "more from Ünïcode Site",
+            "Calm. REUTERS/Jane Doe",
+            "![a](<b c>)",
+            "",
+            "über Ad",
+        ];
+        for (pattern, ci) in patterns {
+            let hir = regex_syntax::ParserBuilder::new().case_insensitive(ci).build().parse(pattern).unwrap();
+            let tree = meta::Regex::builder().build_from_hir(&hir).unwrap();
+            let derived = Derived::new(hir);
+            let text = derived.get().unwrap_or_else(|| panic!("{pattern} does not compile written out"));
+            for line in lines {
+                assert_eq!(text.is_match(line), tree.is_match(line), "{pattern} on {line:?}");
+            }
+        }
     }
 
     #[test]
