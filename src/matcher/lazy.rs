@@ -105,7 +105,8 @@ fn compile_derived(pattern: &str) -> Result<meta::Regex, String> {
         .configure(
             meta::Config::new()
                 .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
-                .hybrid_cache_capacity(2 * REGEX_SIZE_LIMIT),
+                .hybrid_cache_capacity(2 * REGEX_SIZE_LIMIT)
+                .which_captures(regex_automata::nfa::thompson::WhichCaptures::None),
         )
         .build(pattern)
         .map_err(|e| format!("compiling the rule set: {e}"))
