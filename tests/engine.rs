@@ -436,8 +436,11 @@ description = "Any repeat."
     assert!(bad.contains("`scope` applies only to `duplicate` rules"), "{bad}");
 }
 
+/// A body paragraph (25 words or more, ending like a sentence).
+const BODY: &str = "The harbour wall collapsed in March after a week of gales, and repairs are expected to take most of the summer and much of the autumn, officials said on Monday.";
+
 #[test]
-fn duplicate_with_all_copies_removes_the_first_copy_except_a_title() {
+fn duplicate_with_all_copies_removes_the_first_copy_below_a_body_paragraph() {
     let r = rules(
         r#"
 [[rule]]
@@ -450,21 +453,15 @@ description = "Alt text and caption."
     );
     // A photo's alt text and caption between paragraphs: both copies go, a third copy too.
     assert_eq!(
-        cleaned(
-            &r,
-            "Body one.
-Boats at dusk
-Boats  at dusk
-Boats at dusk
-Body two.
-"
-        ),
-        "Body one.
-Body two.
-"
+        cleaned(&r, &format!("{BODY}\nBoats at dusk\nBoats  at dusk\nBoats at dusk\nBody two.\n")),
+        format!("{BODY}\nBody two.\n")
     );
-    // A title doubled on the first line keeps its first copy.
-    assert_eq!(cleaned(&r, "\nQuay reopens\nQuay reopens\nBody.\n"), "\nQuay reopens\nBody.\n");
+    // Above the first body paragraph (a title or standfirst the page doubles), the first copy
+    // stays.
+    assert_eq!(
+        cleaned(&r, &format!("Quay reopens\nBoats return\nBoats return\n{BODY}\n")),
+        format!("Quay reopens\nBoats return\n{BODY}\n")
+    );
     let bad = crate::util::rule_error(
         "[[rule]]\nid = \"s\"\ncategory = \"residue\"\nkind = \"duplicate\"\ndescription = \"d\"\ncopies = \"first\"\n",
     );
@@ -476,19 +473,21 @@ fn duplicate_with_document_scope_and_all_copies_keeps_titles_and_contents_entrie
     let r = rules(&format!("{REPEAT_ANYWHERE}copies = \"all\"\n"));
     // A gallery caption under each photo: every copy goes.
     assert_eq!(
-        cleaned(&r, "Body one.\nBoats at the quay\nBody two.\nBoats at the quay\nBody three.\n"),
-        "Body one.\nBody two.\nBody three.\n"
+        cleaned(&r, &format!("{BODY}\nBoats at the quay\nBody two.\nBoats at the quay\nBody three.\n")),
+        format!("{BODY}\nBody two.\nBody three.\n")
     );
     // The headline repeated as a caption further down: the headline stays.
     assert_eq!(
-        cleaned(&r, "Quay reopens to boats\nBody one.\nQuay reopens to boats\nBody two.\n"),
-        "Quay reopens to boats\nBody one.\nBody two.\n"
+        cleaned(&r, &format!("Quay reopens to boats\n{BODY}\nQuay reopens to boats\nBody two.\n")),
+        format!("Quay reopens to boats\n{BODY}\nBody two.\n")
     );
     // A contents list and its subheadings: all stay.
-    let page = "Contents\nWhy the ferry fares rose\nWhat riders can do\n\
-                Why the ferry fares rose\nFuel and crew costs went up by a third over two years.\n\
-                What riders can do\nMonthly passes still cost the same as last spring.\n";
-    assert_eq!(cleaned(&r, page), page);
+    let page = format!(
+        "{BODY}\nContents\nWhy the ferry fares rose\nWhat riders can do\n\
+         Why the ferry fares rose\nFuel and crew costs went up by a third over two years.\n\
+         What riders can do\nMonthly passes still cost the same as last spring.\n"
+    );
+    assert_eq!(cleaned(&r, &page), page);
 }
 
 const REPEAT_ANYWHERE: &str = r#"

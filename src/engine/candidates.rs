@@ -174,7 +174,6 @@ fn duplicates(rule: &Rule, ri: usize, lines: &Lines<'_>, out: &mut Vec<Candidate
     if rule.whole_document {
         return document_duplicates(rule, ri, lines, out);
     }
-    let title = lines.lines.iter().position(|l| !l.is_blank());
     // The previous non-blank line, and whether it is already removed as a repeat.
     let mut prev: Option<(usize, bool)> = None;
     for (i, line) in lines.lines.iter().enumerate() {
@@ -187,7 +186,7 @@ fn duplicates(rule: &Rule, ri: usize, lines: &Lines<'_>, out: &mut Vec<Candidate
         if repeat {
             if let Some((p, false)) = prev
                 && rule.first_copy_too
-                && Some(p) != title
+                && below_body(lines, p)
                 && lines.meets(p, &rule.conditions)
             {
                 out.push(whole(&lines.lines[p], ri));
@@ -200,7 +199,7 @@ fn duplicates(rule: &Rule, ri: usize, lines: &Lines<'_>, out: &mut Vec<Candidate
 
 /// `scope = "document"`: the later copies of any earlier line, except the subheadings of a
 /// contents list (see [`Copies::in_contents`]); with `copies = "all"`, the first copy too,
-/// unless it is the title or one of its repeats is kept as a subheading.
+/// when it stands below a body paragraph and none of its repeats is kept as a subheading.
 fn document_duplicates(rule: &Rule, ri: usize, lines: &Lines<'_>, out: &mut Vec<Candidate>) {
     let copies = Copies::of(lines, rule.conditions.max_words);
     // First copies with a removed repeat, and those with a repeat kept as a subheading.
@@ -220,15 +219,21 @@ fn document_duplicates(rule: &Rule, ri: usize, lines: &Lines<'_>, out: &mut Vec<
         }
     }
     if rule.first_copy_too {
-        let title = lines.lines.iter().position(|l| !l.is_blank());
         firsts.sort_unstable();
         firsts.dedup();
         for first in firsts {
-            if Some(first) != title && !listed.contains(&first) && lines.meets(first, &rule.conditions) {
+            if below_body(lines, first) && !listed.contains(&first) && lines.meets(first, &rule.conditions) {
                 out.push(whole(&lines.lines[first], ri));
             }
         }
     }
+}
+
+/// Whether a body paragraph stands above line `i`: a first copy there is a caption among the
+/// article's paragraphs; above them, at the head of the page, it may be a title or standfirst
+/// the page doubles, and stays.
+fn below_body(lines: &Lines<'_>, i: usize) -> bool {
+    lines.first_body().is_some_and(|b| b < i)
 }
 
 /// Where each line's copies are: for every line, the first line with the same words and the

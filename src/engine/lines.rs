@@ -31,6 +31,7 @@ pub(crate) struct Lines<'a> {
     rank: Vec<u32>,
     nonblank: usize,
     last_body: OnceCell<Option<usize>>,
+    first_body: OnceCell<Option<usize>>,
     /// Per line: how far its words are counted (counting stops past the largest number a
     /// condition asked about, and goes on from there when asked for more).
     words: Vec<Cell<WordScan>>,
@@ -63,7 +64,15 @@ impl<'a> Lines<'a> {
             start = end;
         }
         let words = vec![Cell::new(WordScan::START); lines.len()];
-        Lines { input, lines, rank, nonblank: nonblank as usize, last_body: OnceCell::new(), words }
+        Lines {
+            input,
+            lines,
+            rank,
+            nonblank: nonblank as usize,
+            last_body: OnceCell::new(),
+            first_body: OnceCell::new(),
+            words,
+        }
     }
 
     /// The nearest non-blank line before line `i`.
@@ -78,11 +87,18 @@ impl<'a> Lines<'a> {
 
     /// The last body paragraph: a line of at least [`BODY_WORDS`] words ending like a sentence.
     fn last_body(&self) -> Option<usize> {
-        *self.last_body.get_or_init(|| {
-            (0..self.lines.len())
-                .rev()
-                .find(|&i| ends_sentence(self.lines[i].text) && self.words_up_to(i, BODY_WORDS) >= BODY_WORDS)
-        })
+        *self.last_body.get_or_init(|| (0..self.lines.len()).rev().find(|&i| self.is_body(i)))
+    }
+
+    /// The first body paragraph (see [`Lines::last_body`]).
+    pub fn first_body(&self) -> Option<usize> {
+        *self.first_body.get_or_init(|| (0..self.lines.len()).find(|&i| self.is_body(i)))
+    }
+
+    /// Whether line `i` is a body paragraph: at least [`BODY_WORDS`] words, ending like a
+    /// sentence.
+    fn is_body(&self, i: usize) -> bool {
+        ends_sentence(self.lines[i].text) && self.words_up_to(i, BODY_WORDS) >= BODY_WORDS
     }
 
     /// The number of words on line `i`, or `cap` if it has more; each line is scanned at most
