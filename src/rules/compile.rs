@@ -67,6 +67,25 @@ impl SourceFile<'_> {
         }
     }
 
+    /// A setting that takes one of two words: `false` for the first (the default when it is
+    /// absent), `true` for the second; any other word is an error at its place.
+    fn either(
+        &self,
+        rule: &str,
+        value: Option<&Spanned<String>>,
+        key: &str,
+        [off, on]: [&str; 2],
+    ) -> Result<bool, RuleError> {
+        match value.map(|v| (v.get_ref().as_str(), v.span())) {
+            None => Ok(false),
+            Some((word, _)) if word == off => Ok(false),
+            Some((word, _)) if word == on => Ok(true),
+            Some((other, span)) => {
+                Err(self.invalid(rule, span, format!("unknown {key} {other:?} (expected {off:?} or {on:?})")))
+            }
+        }
+    }
+
     fn regex(&self, rule: &str, pattern: &Spanned<String>, ci: bool) -> Result<Regex, RuleError> {
         self.compile(pattern.get_ref(), ci).map_err(|m| self.invalid(rule, pattern.span(), m))
     }
@@ -205,28 +224,8 @@ impl SourceFile<'_> {
             }
             None => None,
         };
-        let whole_document = match raw.scope.as_ref().map(|s| (s.get_ref().as_str(), s.span())) {
-            None | Some(("adjacent", _)) => false,
-            Some(("document", _)) => true,
-            Some((other, span)) => {
-                return Err(self.invalid(
-                    &id,
-                    span,
-                    format!("unknown scope {other:?} (expected \"adjacent\" or \"document\")"),
-                ));
-            }
-        };
-        let first_copy_too = match raw.copies.as_ref().map(|s| (s.get_ref().as_str(), s.span())) {
-            None | Some(("later", _)) => false,
-            Some(("all", _)) => true,
-            Some((other, span)) => {
-                return Err(self.invalid(
-                    &id,
-                    span,
-                    format!("unknown copies {other:?} (expected \"later\" or \"all\")"),
-                ));
-            }
-        };
+        let whole_document = self.either(&id, raw.scope.as_ref(), "scope", ["adjacent", "document"])?;
+        let first_copy_too = self.either(&id, raw.copies.as_ref(), "copies", ["later", "all"])?;
 
         let end = raw.end.as_ref().map(|p| self.regex(&id, p, ci)).transpose()?;
         let conditions = Conditions {
