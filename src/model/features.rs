@@ -77,6 +77,10 @@ const SHORT_WORDS: u32 = 10;
 const FAR: u32 = 50;
 /// Neighbours on each side averaged by the window features.
 const WINDOW: usize = 3;
+/// What a line's neighbours see of its words (capitals, function words) is measured on its
+/// first this many words: enough to tell prose from a list of names, and cheap for a long
+/// paragraph beside a short line.
+const OPENING_WORDS: u32 = 12;
 
 /// Function words, matched case-insensitively (ASCII letters folded) on words of at most 8
 /// bytes: the share of them is what tells prose from a list of names.
@@ -170,6 +174,16 @@ struct Shape {
     first_byte: u8,
     rule_hit: bool,
     repeats: bool,
+    /// The counts of the first [`OPENING_WORDS`] words: what neighbours see.
+    opening: Opening,
+}
+
+/// Counts over a line's first [`OPENING_WORDS`] words.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Opening {
+    words: u32,
+    capitalised: u32,
+    stop: u32,
 }
 
 impl Shape {
@@ -186,14 +200,17 @@ impl Shape {
     }
 
     /// What a line's neighbours see of it: `*_words`, `*_sentence_end`,
-    /// `*_capitalised_share`, `*_stopword_share`, `*_rule_hit`, `*_list_marker`.
+    /// `*_capitalised_share`, `*_stopword_share` (of its opening words), `*_rule_hit`,
+    /// `*_list_marker`.
     fn neighbour_features(&self) -> [f32; 6] {
         let b = |v: bool| if v { 1.0 } else { 0.0 };
+        let o = &self.opening;
+        let share = |n: u32| if o.words == 0 { 0.0 } else { n as f32 / o.words as f32 };
         [
             self.words as f32,
             b(self.sentence_end),
-            self.share(self.capitalised),
-            self.share(self.stop),
+            share(o.capitalised),
+            share(o.stop),
             b(self.rule_hit),
             b(self.list_marker),
         ]
@@ -361,15 +378,7 @@ fn detail(s: &mut Shape, body: &str, stop: &StopWords) {
     // What the words need to look for: a URL's `://` only in lines with a colon, the
     // separators » · • only in lines with non-ASCII characters.
     let look = Look { colon: memchr::memchr(b':', bytes).is_some(), non_ascii: totals[2] > 0 };
-    let mut start = 0;
-    let mut words = 0;
-    for end in memchr::memchr2_iter(b' ', b'\t', bytes).chain(std::iter::once(bytes.len())) {
-        if end > start {
-            word(s, &bytes[start..end], &body[start..end], stop, look);
-            words += 1;
-        }
-        start = end + 1;
-    }
+    let words = read_words(s, body, stop, look, u32::MAX);
     debug_assert_eq!(words, s.words, "{body:?}");
     let [digits, letters, cont, commas, separators, brackets, punct, _] = totals;
     debug_assert_eq!(s.chars, bytes.len() as u32 - cont);
@@ -379,6 +388,37 @@ fn detail(s: &mut Shape, body: &str, stop: &StopWords) {
     s.separators += separators;
     s.brackets = brackets;
     s.punct = punct;
+}
+
+/// Adds to an [`outline`] what neighbours see of a line's words ([`Shape::opening`]), and
+/// nothing else: for lines that are not scored but stand beside one.
+fn opening(s: &mut Shape, body: &str, stop: &StopWords) {
+    read_words(s, body, stop, Look { colon: false, non_ascii: false }, OPENING_WORDS);
+}
+
+/// Runs [`word`] over the first `limit` words of `body` and records the opening counts; returns
+/// how many words it read.
+fn read_words(s: &mut Shape, body: &str, stop: &StopWords, look: Look, limit: u32) -> u32 {
+    let bytes = body.as_bytes();
+    let mut start = 0;
+    let mut n = 0;
+    for end in memchr::memchr2_iter(b' ', b'\t', bytes).chain(std::iter::once(bytes.len())) {
+        if end > start {
+            if n == OPENING_WORDS {
+                s.opening = Opening { words: n, capitalised: s.capitalised, stop: s.stop };
+            }
+            if n == limit {
+                return n;
+            }
+            word(s, &bytes[start..end], &body[start..end], stop, look);
+            n += 1;
+        }
+        start = end + 1;
+    }
+    if n <= OPENING_WORDS {
+        s.opening = Opening { words: n, capitalised: s.capitalised, stop: s.stop };
+    }
+    n
 }
 
 /// What the words of a line need to look for.
@@ -483,17 +523,19 @@ impl Measured {
         Measured::new(texts, hits, texts.iter().map(|t| shape(t, stop)).collect())
     }
 
-    /// Measured for scoring: in full only the lines a model scores ([`Measured::in_remit`]) and
-    /// their neighbours, whose rows are the only ones built; the others in outline (words,
-    /// characters, ending), which is all that the rows of other lines read of them.
+    /// Measured for scoring: in full only the lines a model scores ([`Measured::in_remit`]),
+    /// whose rows are the only ones built; their neighbours in outline and opening words, the
+    /// others in outline (words, characters, ending), which is all that those rows read of them.
     pub fn for_scoring(texts: &[&str], hits: &[bool], stop: &StopWords) -> Measured {
         let outlines: Vec<(Shape, &str)> = texts.iter().map(|t| outline(t)).collect();
         let mut doc = Measured::new(texts, hits, outlines.iter().map(|o| o.0).collect());
         let n = texts.len();
         for (i, (_, body)) in outlines.iter().enumerate() {
             let near = |j: usize| j < n && doc.in_remit(j);
-            if near(i) || near(i + 1) || (i > 0 && near(i - 1)) {
+            if near(i) {
                 detail(&mut doc.shapes[i], body, stop);
+            } else if near(i + 1) || (i > 0 && near(i - 1)) {
+                opening(&mut doc.shapes[i], body, stop);
             }
         }
         doc
@@ -568,14 +610,12 @@ impl Measured {
         }
     }
 
-    /// Whether a model scores line `i`. It does not score prose between prose (an article's
-    /// body), nor a first line that reads like a headline (deboil keeps headlines); training
-    /// leaves both out too.
+    /// Whether a model scores line `i`. It does not score prose (a line of at least 20 words that
+    /// ends like a sentence: a model never removes one), nor a first line that reads like a
+    /// headline (deboil keeps headlines); training leaves both out too.
     pub fn in_remit(&self, i: usize) -> bool {
-        let prose = |j: Option<usize>| j.and_then(|j| self.shapes.get(j)).is_some_and(Shape::prose);
-        let interior = prose(Some(i)) && prose(i.checked_sub(1)) && prose(Some(i + 1));
         let headline = i == 0 && self.headline_first;
-        !(interior || headline)
+        !(self.shapes[i].prose() || headline)
     }
 
     /// Appends the feature row of line `i` (measured in full) to `out`.
@@ -736,17 +776,31 @@ mod tests {
     }
 
     #[test]
-    fn prose_between_prose_and_a_first_line_headline_are_outside_the_remit() {
+    fn neighbours_see_the_capitals_and_function_words_of_a_line_s_opening_words() {
+        // Twelve words, three of them function words and none capitalised, then capitals.
+        let long =
+            "and the rain fell on a grey town of low roofs all day Over Ten More Capitalised Words Here.";
+        let r = row(&[long, "Weather"], 1);
+        assert_eq!(get(&r, "prev_capitalised_share"), 0.0);
+        assert_eq!(get(&r, "prev_stopword_share"), 3.0 / 12.0);
+        let r = row(&["Weather", "The Old Town"], 0);
+        assert_eq!(get(&r, "next_capitalised_share"), 1.0);
+        assert_eq!(get(&r, "next_stopword_share"), 1.0 / 3.0);
+    }
+
+    #[test]
+    fn prose_and_a_first_line_headline_are_outside_the_remit() {
         let prose = "The council met on Tuesday evening and agreed, after a long debate about the cost of the work, to rebuild the old bridge next year.";
         let stop = StopWords::new(&["the"]);
         let remit = |texts: &[&str]| {
             let doc = Measured::for_scoring(texts, &vec![false; texts.len()], &stop);
             (0..texts.len()).map(|i| doc.in_remit(i)).collect::<Vec<_>>()
         };
-        // No line above the first, a menu below the third.
-        assert_eq!(remit(&[prose, prose, prose, "Home"]), [true, false, true, true]);
-        assert_eq!(remit(&["Council backs the bridge", prose, "Home"]), [false, true, true]);
-        assert_eq!(remit(&["Bridge.", prose, "Home"]), [true, true, true]);
+        assert_eq!(remit(&[prose, prose, prose, "Home"]), [false, false, false, true]);
+        assert_eq!(remit(&["Council backs the bridge", prose, "Home"]), [false, false, true]);
+        // A sentence too short to be prose is scored, and so is a long line with no ending.
+        let unended = prose.trim_end_matches('.');
+        assert_eq!(remit(&["Bridge.", prose, unended]), [true, false, true]);
     }
 
     // Scoring measures in full only the lines it scores and their neighbours: their rows are

@@ -53,7 +53,7 @@ impl Model {
     /// Probability of boilerplate for each of `texts` (non-blank lines, trimmed, in order),
     /// given which of them phrase rules removed. A model abstains (0) on a document without
     /// prose ([`features::has_prose`]) and on lines outside its remit
-    /// ([`features::Measured::in_remit`]): prose between prose, a headline on the first line.
+    /// ([`features::Measured::in_remit`]): prose, a headline on the first line.
     /// `row` is scratch space, reused across calls.
     pub fn score(&self, texts: &[&str], hits: &[bool], row: &mut Vec<f32>, out: &mut Vec<f32>) {
         out.clear();
