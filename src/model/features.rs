@@ -364,7 +364,7 @@ fn detail(s: &mut Shape, body: &str, stop: &StopWords) {
     let bytes = body.as_bytes();
     // Two passes, each without a branch per byte that depends on the text: the byte classes
     // counted in 16-bit lanes of two registers (added from a table, flushed before a lane could
-    // overflow), then word by word, at the spaces memchr finds.
+    // overflow), then word by word.
     let (mut lanes_a, mut lanes_b) = (0u64, 0u64);
     let mut totals = [0u32; 8];
     for chunk in bytes.chunks(0x7fff) {
@@ -375,10 +375,15 @@ fn detail(s: &mut Shape, body: &str, stop: &StopWords) {
         }
         flush(&mut totals, &mut lanes_a, &mut lanes_b);
     }
-    // What the words need to look for: a URL's `://` only in lines with a colon, the
-    // separators » · • only in lines with non-ASCII characters.
-    let look = Look { colon: memchr::memchr(b':', bytes).is_some(), non_ascii: totals[2] > 0 };
-    let words = read_words(s, body, stop, look, u32::MAX);
+    let words = read_words(s, body, stop, u32::MAX);
+    // A URL: a word that starts with `www.` (marked by `word`), or a `://`.
+    s.url |= memchr::memchr_iter(b':', bytes).any(|i| bytes[i + 1..].starts_with(b"//"));
+    // The separators » · • (two- and three-byte characters), in lines with non-ASCII ones.
+    if totals[2] > 0 {
+        s.separators += memchr::memchr2_iter(0xC2, 0xE2, bytes)
+            .filter(|&i| matches!(&bytes[i..], [0xC2, 0xBB | 0xB7, ..] | [0xE2, 0x80, 0xA2, ..]))
+            .count() as u32;
+    }
     debug_assert_eq!(words, s.words, "{body:?}");
     let [digits, letters, cont, commas, separators, brackets, punct, _] = totals;
     debug_assert_eq!(s.chars, bytes.len() as u32 - cont);
@@ -393,27 +398,33 @@ fn detail(s: &mut Shape, body: &str, stop: &StopWords) {
 /// Adds to an [`outline`] what neighbours see of a line's words ([`Shape::opening`]), and
 /// nothing else: for lines that are not scored but stand beside one.
 fn opening(s: &mut Shape, body: &str, stop: &StopWords) {
-    read_words(s, body, stop, Look { colon: false, non_ascii: false }, OPENING_WORDS);
+    read_words(s, body, stop, OPENING_WORDS);
 }
 
-/// Runs [`word`] over the first `limit` words of `body` and records the opening counts; returns
-/// how many words it read.
-fn read_words(s: &mut Shape, body: &str, stop: &StopWords, look: Look, limit: u32) -> u32 {
+/// Runs [`word`] over the first `limit` words of `body` (the runs between spaces and tabs) and
+/// records the opening counts; returns how many words it read.
+fn read_words(s: &mut Shape, body: &str, stop: &StopWords, limit: u32) -> u32 {
     let bytes = body.as_bytes();
-    let mut start = 0;
-    let mut n = 0;
-    for end in memchr::memchr2_iter(b' ', b'\t', bytes).chain(std::iter::once(bytes.len())) {
-        if end > start {
-            if n == OPENING_WORDS {
-                s.opening = Opening { words: n, capitalised: s.capitalised, stop: s.stop };
-            }
-            if n == limit {
-                return n;
-            }
-            word(s, &bytes[start..end], &body[start..end], stop, look);
-            n += 1;
+    let gap = |b: u8| b == b' ' || b == b'\t';
+    let (mut i, mut n) = (0, 0);
+    // Words are a few bytes long: a plain loop finds their ends faster than a vector search.
+    while i < bytes.len() {
+        if gap(bytes[i]) {
+            i += 1;
+            continue;
         }
-        start = end + 1;
+        if n == OPENING_WORDS {
+            s.opening = Opening { words: n, capitalised: s.capitalised, stop: s.stop };
+        }
+        if n == limit {
+            return n;
+        }
+        let start = i;
+        while i < bytes.len() && !gap(bytes[i]) {
+            i += 1;
+        }
+        word(s, &bytes[start..i], &body[start..i], stop);
+        n += 1;
     }
     if n <= OPENING_WORDS {
         s.opening = Opening { words: n, capitalised: s.capitalised, stop: s.stop };
@@ -421,17 +432,11 @@ fn read_words(s: &mut Shape, body: &str, stop: &StopWords, look: Look, limit: u3
     n
 }
 
-/// What the words of a line need to look for.
-#[derive(Clone, Copy)]
-struct Look {
-    colon: bool,
-    non_ascii: bool,
-}
-
 /// The facts of one word: its first letter's case (after leading quotes and brackets),
-/// whether it is a function word (its letters and digits, ASCII-lowered), a URL mark, and the
-/// separators » · • written inside it.
-fn word(s: &mut Shape, bytes: &[u8], text: &str, stop: &StopWords, look: Look) {
+/// whether it is a function word (its letters and digits, ASCII-lowered), and whether it
+/// starts like a web address.
+fn word(s: &mut Shape, bytes: &[u8], text: &str, stop: &StopWords) {
+    s.url |= bytes.starts_with(b"www.");
     let Some(first) = bytes.iter().position(|&b| CLASS[b as usize] <= LAST_ALNUM) else { return };
     match CLASS[bytes[first] as usize] {
         UPPER => s.capitalised += 1,
@@ -455,32 +460,11 @@ fn word(s: &mut Shape, bytes: &[u8], text: &str, stop: &StopWords, look: Look) {
             s.stop += 1;
         }
     }
-    if bytes.starts_with(b"www.")
-        || (look.colon && memchr::memchr_iter(b':', bytes).any(|i| bytes[i + 1..].starts_with(b"//")))
-    {
-        s.url = true;
-    }
-    if look.non_ascii && bytes.iter().any(|&b| b >= 0xC2) {
-        for (i, &b) in bytes.iter().enumerate() {
-            let next = &bytes[i + 1..];
-            if (b == 0xC2 && (next.starts_with(&[0xBB]) || next.starts_with(&[0xB7])))
-                || (b == 0xE2 && next.starts_with(&[0x80, 0xA2]))
-            {
-                s.separators += 1;
-            }
-        }
-    }
 }
 
 /// Whether a line reads like a headline: at least three words, not ending like a sentence.
 pub fn reads_like_headline(text: &str) -> bool {
     !ends_sentence(text) && text.split_whitespace().nth(2).is_some()
-}
-
-/// Whether a document has a line of prose (at least 20 words, ending like a sentence): the
-/// article body a model tells its surroundings from. A model abstains on documents without one.
-pub fn has_prose(texts: &[&str]) -> bool {
-    texts.iter().any(|t| ends_sentence(t) && t.split_whitespace().nth(PROSE_WORDS as usize - 1).is_some())
 }
 
 /// Feature rows for the lines of one document: `texts` are the non-blank lines, trimmed, in
@@ -526,8 +510,13 @@ impl Measured {
     /// Measured for scoring: in full only the lines a model scores ([`Measured::in_remit`]),
     /// whose rows are the only ones built; their neighbours in outline and opening words, the
     /// others in outline (words, characters, ending), which is all that those rows read of them.
-    pub fn for_scoring(texts: &[&str], hits: &[bool], stop: &StopWords) -> Measured {
+    /// `None` for a document without a line of prose (at least 20 words, ending like a
+    /// sentence): the article body a model tells its surroundings from, so it abstains there.
+    pub fn for_scoring(texts: &[&str], hits: &[bool], stop: &StopWords) -> Option<Measured> {
         let outlines: Vec<(Shape, &str)> = texts.iter().map(|t| outline(t)).collect();
+        if !outlines.iter().any(|(s, _)| s.prose()) {
+            return None;
+        }
         let mut doc = Measured::new(texts, hits, outlines.iter().map(|o| o.0).collect());
         let n = texts.len();
         for (i, (_, body)) in outlines.iter().enumerate() {
@@ -538,7 +527,7 @@ impl Measured {
                 opening(&mut doc.shapes[i], body, stop);
             }
         }
-        doc
+        Some(doc)
     }
 
     /// The document-level facts of lines whose outlines (at least) are measured.
@@ -793,7 +782,7 @@ mod tests {
         let prose = "The council met on Tuesday evening and agreed, after a long debate about the cost of the work, to rebuild the old bridge next year.";
         let stop = StopWords::new(&["the"]);
         let remit = |texts: &[&str]| {
-            let doc = Measured::for_scoring(texts, &vec![false; texts.len()], &stop);
+            let doc = Measured::for_scoring(texts, &vec![false; texts.len()], &stop).unwrap();
             (0..texts.len()).map(|i| doc.in_remit(i)).collect::<Vec<_>>()
         };
         assert_eq!(remit(&[prose, prose, prose, "Home"]), [false, false, false, true]);
@@ -824,7 +813,8 @@ mod tests {
         ];
         let hits: Vec<bool> = (0..texts.len()).map(|i| i % 5 == 4).collect();
         let stop = StopWords::new(&["the", "of", "to", "and"]);
-        let (full, lazy) = (Measured::all(&texts, &hits, &stop), Measured::for_scoring(&texts, &hits, &stop));
+        let full = Measured::all(&texts, &hits, &stop);
+        let lazy = Measured::for_scoring(&texts, &hits, &stop).unwrap();
         for i in 0..texts.len() {
             assert_eq!(full.in_remit(i), lazy.in_remit(i), "line {i}");
             if lazy.in_remit(i) {

@@ -52,16 +52,15 @@ impl Model {
 
     /// Probability of boilerplate for each of `texts` (non-blank lines, trimmed, in order),
     /// given which of them phrase rules removed. A model abstains (0) on a document without
-    /// prose ([`features::has_prose`]) and on lines outside its remit
+    /// prose ([`features::Measured::for_scoring`]) and on lines outside its remit
     /// ([`features::Measured::in_remit`]): prose, a headline on the first line.
     /// `row` is scratch space, reused across calls.
     pub fn score(&self, texts: &[&str], hits: &[bool], row: &mut Vec<f32>, out: &mut Vec<f32>) {
         out.clear();
-        if !features::has_prose(texts) {
+        let Some(doc) = features::Measured::for_scoring(texts, hits, &self.stopwords) else {
             out.resize(texts.len(), 0.0);
             return;
-        }
-        let doc = features::Measured::for_scoring(texts, hits, &self.stopwords);
+        };
         out.extend((0..texts.len()).map(|k| {
             if !doc.in_remit(k) {
                 return 0.0;
@@ -74,11 +73,10 @@ impl Model {
 
     /// The score of every line of `texts`, each with the `top_k` features that moved it most.
     pub fn explain(&self, texts: &[&str], hits: &[bool], top_k: usize) -> Vec<ScoreExplanation> {
-        if !features::has_prose(texts) {
+        let Some(doc) = features::Measured::for_scoring(texts, hits, &self.stopwords) else {
             let none = ScoreExplanation { probability: 0.0, top: Vec::new() };
             return vec![none; texts.len()];
-        }
-        let doc = features::Measured::for_scoring(texts, hits, &self.stopwords);
+        };
         let mut contrib = [0f32; N_FEATURES];
         let mut row = Vec::with_capacity(N_FEATURES);
         (0..texts.len())

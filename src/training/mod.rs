@@ -78,10 +78,9 @@ pub fn featurize(rules: &RuleSet, pages: &[LabelledPage], stop: &StopWords) -> R
                 .map(|(page, c)| {
                     let (texts, index, hits) = rule_hits(&page.text, &c.removals);
                     // A model abstains on pages without prose, so it learns nothing from them.
-                    if !features::has_prose(&texts) {
+                    let Some(doc) = features::Measured::for_scoring(&texts, &hits, stop) else {
                         return PageRows::default();
-                    }
-                    let doc = features::Measured::for_scoring(&texts, &hits, stop);
+                    };
                     let mut out = PageRows::default();
                     for (k, &i) in index.iter().enumerate() {
                         if !doc.in_remit(k) {
