@@ -91,6 +91,9 @@ struct Blocks<const L: usize> {
     leaf: Vec<[f32; L]>,
 }
 
+/// Trees walked together by [`Blocks::logit`].
+const TOGETHER: usize = 4;
+
 /// Trees deeper than this are scored by walking them node by node.
 const MAX_COMPLETE_DEPTH: u32 = 8;
 
@@ -160,14 +163,34 @@ impl<const L: usize> Blocks<L> {
 
     fn logit(&self, base: f32, row: &[f32; ROW_SLOTS]) -> f32 {
         let inner = (1usize << self.depth) - 1;
+        let step = |k: usize, i: usize| {
+            let (f, t) = (self.feature[k][i & (L - 1)] as usize, self.threshold[k][i & (L - 1)]);
+            2 * i + 1 + usize::from(row[f & (ROW_SLOTS - 1)] > t)
+        };
+        let leaf = |k: usize, i: usize| self.leaf[k][(i - inner) & (L - 1)];
+        // Trees walk together: their walks are independent chains of loads, which the
+        // processor overlaps. Their leaves are added in tree order, as one at a time would.
+        let n = self.feature.len();
         let mut sum = base;
-        for ((feature, threshold), leaf) in self.feature.iter().zip(&self.threshold).zip(&self.leaf) {
+        let mut k = 0;
+        while k + TOGETHER <= n {
+            let mut i = [0usize; TOGETHER];
+            for _ in 0..self.depth {
+                for (t, i) in i.iter_mut().enumerate() {
+                    *i = step(k + t, *i);
+                }
+            }
+            for (t, &i) in i.iter().enumerate() {
+                sum += leaf(k + t, i);
+            }
+            k += TOGETHER;
+        }
+        for k in k..n {
             let mut i = 0;
             for _ in 0..self.depth {
-                let (f, t) = (feature[i & (L - 1)] as usize, threshold[i & (L - 1)]);
-                i = 2 * i + 1 + usize::from(row[f & (ROW_SLOTS - 1)] > t);
+                i = step(k, i);
             }
-            sum += leaf[(i - inner) & (L - 1)];
+            sum += leaf(k, i);
         }
         sum
     }
