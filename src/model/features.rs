@@ -419,47 +419,44 @@ fn read_words(s: &mut Shape, body: &str, stop: &StopWords, limit: u32) -> u32 {
         if n == limit {
             return n;
         }
+        // One pass over the word: its end, its first letter or digit, and the key of its
+        // letters and digits (kept only for words of at most 12 bytes and 8 such characters).
         let start = i;
+        let (mut first, mut key, mut len) = (usize::MAX, 0u64, 0u64);
         while i < bytes.len() && !gap(bytes[i]) {
+            let b = bytes[i];
+            if CLASS[b as usize] <= LAST_ALNUM {
+                if first == usize::MAX {
+                    first = i;
+                }
+                key = (key << 8) | u64::from(b.to_ascii_lowercase());
+                len += 1;
+            }
             i += 1;
         }
-        word(s, &bytes[start..i], &body[start..i], stop);
+        let w = &bytes[start..i];
+        s.url |= w.starts_with(b"www.");
+        if first != usize::MAX {
+            match CLASS[bytes[first] as usize] {
+                UPPER => s.capitalised += 1,
+                LOWER => s.lowercase += 1,
+                // Words are cut at ASCII spaces, so `first` is a char boundary.
+                _ => match body[first..].chars().next() {
+                    Some(c) if c.is_uppercase() => s.capitalised += 1,
+                    Some(c) if c.is_lowercase() => s.lowercase += 1,
+                    _ => {}
+                },
+            }
+            if w.len() <= 12 && len <= 8 && stop.contains_key(key | (len << 60)) {
+                s.stop += 1;
+            }
+        }
         n += 1;
     }
     if n <= OPENING_WORDS {
         s.opening = Opening { words: n, capitalised: s.capitalised, stop: s.stop };
     }
     n
-}
-
-/// The facts of one word: its first letter's case (after leading quotes and brackets),
-/// whether it is a function word (its letters and digits, ASCII-lowered), and whether it
-/// starts like a web address.
-fn word(s: &mut Shape, bytes: &[u8], text: &str, stop: &StopWords) {
-    s.url |= bytes.starts_with(b"www.");
-    let Some(first) = bytes.iter().position(|&b| CLASS[b as usize] <= LAST_ALNUM) else { return };
-    match CLASS[bytes[first] as usize] {
-        UPPER => s.capitalised += 1,
-        LOWER => s.lowercase += 1,
-        // The word is a str slice cut at ASCII spaces, so `first` is a char boundary.
-        _ => match text[first..].chars().next() {
-            Some(c) if c.is_uppercase() => s.capitalised += 1,
-            Some(c) if c.is_lowercase() => s.lowercase += 1,
-            _ => {}
-        },
-    }
-    if bytes.len() <= 12 {
-        let (mut key, mut len) = (0u64, 0u64);
-        for &b in bytes {
-            if CLASS[b as usize] <= LAST_ALNUM {
-                key = (key << 8) | u64::from(b.to_ascii_lowercase());
-                len += 1;
-            }
-        }
-        if (1..=8).contains(&len) && stop.contains_key(key | (len << 60)) {
-            s.stop += 1;
-        }
-    }
 }
 
 /// Whether a line reads like a headline: at least three words, not ending like a sentence.
