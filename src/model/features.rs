@@ -401,8 +401,10 @@ fn opening(s: &mut Shape, body: &str, stop: &StopWords) {
     read_words(s, body, stop, OPENING_WORDS);
 }
 
-/// Runs [`word`] over the first `limit` words of `body` (the runs between spaces and tabs) and
-/// records the opening counts; returns how many words it read.
+/// Reads the first `limit` words of `body` (the runs between spaces and tabs): each one's first
+/// letter's case (after leading quotes and brackets), whether it is a function word (its
+/// letters and digits, ASCII-lowered) and whether it starts like a web address; records the
+/// opening counts and returns how many words it read.
 fn read_words(s: &mut Shape, body: &str, stop: &StopWords, limit: u32) -> u32 {
     let bytes = body.as_bytes();
     let gap = |b: u8| b == b' ' || b == b'\t';
@@ -789,8 +791,8 @@ mod tests {
         assert_eq!(remit(&["Bridge.", prose, unended]), [true, false, true]);
     }
 
-    // Scoring measures in full only the lines it scores and their neighbours: their rows are
-    // the rows of a document measured in full.
+    // Scoring measures in full only the lines it scores (their neighbours in outline and
+    // opening words): their rows are the rows of a document measured in full.
     #[test]
     fn rows_of_scored_lines_are_those_of_the_fully_measured_document() {
         let prose = "The council met on Tuesday evening and agreed, after a long debate about the cost of the work, to rebuild the old bridge next year.";
