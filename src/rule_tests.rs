@@ -69,8 +69,8 @@ fn with_phrase_rules(rules: &RuleSet, model: &Rule) -> RuleSet {
     RuleSet::from_rules(all).expect("rules that compiled together compile into a set")
 }
 
-fn check(alone: &RuleSet, rule: &Rule, example: &Example) -> Option<Failure> {
-    let cleaned = engine::clean(alone, &example.input);
+fn check(set: &RuleSet, rule: &Rule, example: &Example) -> Option<Failure> {
+    let cleaned = engine::clean(set, &example.input);
     let actual = cleaned.text.as_ref();
     let (ok, expected) = match &example.expect {
         Expect::Removed => (actual.trim().is_empty(), "everything removed".to_string()),
